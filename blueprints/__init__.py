@@ -1,0 +1,49 @@
+"""HTTP only: one package per area. Views load, check, call one service, and the request commits once."""
+
+from flask import Flask, request
+
+from blueprints.errors import register_error_handlers
+from workflow.extensions import db, login_manager
+from workflow.models import User
+
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def register_blueprints(app: Flask) -> None:
+    from flask_bootstrap import Bootstrap5
+
+    from blueprints.admin import bp as admin_bp
+    from blueprints.api import init_api
+    from blueprints.auth import bp as auth_bp
+    from blueprints.main import bp as main_bp
+    from blueprints.nominations import bp as nominations_bp
+    from blueprints.ui import register_template_helpers
+
+    Bootstrap5(app)
+    for blueprint in (auth_bp, main_bp, nominations_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    init_api(app)
+    register_template_helpers(app)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+
+    app.after_request(_commit_once)
+    register_error_handlers(app)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    # A deactivated account loses its open sessions at once.
+    return user if user is not None and user.active else None
+
+
+def _commit_once(response):
+    """One commit per state-changing request that succeeded; anything else is rolled back."""
+    if request.method not in READ_METHODS and response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response

@@ -1,0 +1,80 @@
+"""Errors, in Vietnamese: JSON `{"error": {"code", "message"}}` under /api, a page or a flash elsewhere.
+Every error rolls the request's transaction back, so a failed action changes nothing."""
+
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from workflow.errors import DomainError
+from workflow.extensions import db
+
+HTTP_MESSAGES = {
+    400: ("bad_request", "Yêu cầu không hợp lệ (có thể phiên làm việc đã hết hạn, vui lòng tải lại trang)."),
+    401: ("unauthorized", "Cần đăng nhập hoặc mã truy cập hợp lệ."),
+    403: ("forbidden", "Bạn không có quyền thực hiện thao tác này."),
+    404: ("not_found", "Không tìm thấy trang hoặc hồ sơ."),
+    405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
+    409: ("conflict", "Dữ liệu vừa bị thay đổi bởi người khác."),
+    413: ("payload_too_large", "Dữ liệu gửi lên quá lớn."),
+    415: ("unsupported_media_type", "Cần gửi dữ liệu dạng JSON."),
+    422: ("validation_error", "Dữ liệu không hợp lệ."),
+    429: ("too_many_requests", "Quá nhiều yêu cầu, vui lòng thử lại sau."),
+    500: ("server_error", "Đã có lỗi hệ thống. Thao tác chưa được lưu."),
+}
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, domain_error)
+    for status in HTTP_MESSAGES:
+        app.register_error_handler(status, http_error)
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_json(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify({"error": body}), status
+
+
+def domain_error(error: DomainError):
+    db.session.rollback()
+    if is_api():
+        return error_json(error.status, error.code, error.message, error.fields)
+    if request.method not in READ_METHODS and error.status != 404:
+        flash(error.message, "danger")
+        return redirect(_same_site_referrer() or request.path)
+    return render_template("error.html", status=error.status, message=error.message), error.status
+
+
+def http_error(error: HTTPException):
+    db.session.rollback()
+    status = getattr(error, "code", None) or 500
+    code, message = HTTP_MESSAGES.get(status, ("error", "Có lỗi."))
+    if is_api():
+        return error_json(status, code, message, _webargs_fields(error))
+    return render_template("error.html", status=status, message=message), status
+
+
+def _webargs_fields(error: HTTPException) -> dict | None:
+    """Field messages from request validation (webargs puts them in error.data['messages'])."""
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if not messages:
+        return None
+    flat = {}
+    for location in messages.values():
+        for field, texts in location.items():
+            flat[field] = "; ".join(map(str, texts)) if isinstance(texts, list) else str(texts)
+    return flat
+
+
+def _same_site_referrer() -> str | None:
+    referrer = request.referrer
+    if referrer and urlsplit(referrer).netloc == urlsplit(request.host_url).netloc:
+        return referrer
+    return None

@@ -1,0 +1,136 @@
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm
+from workflow import permissions
+from workflow.errors import ValidationError
+from workflow.services import admin, attachments, listing, nominations
+from workflow.states import Action, Role
+
+bp = Blueprint("nominations", __name__, url_prefix="/nominations")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here needs a signed-in user."""
+
+
+@bp.get("/")
+def index():
+    filters = filters_from(request.args)
+    page = listing.search(current_user, filters, page=request.args.get("page", 1, type=int),
+                          per_page=request.args.get("per_page", 25, type=int))
+    return render_template("nominations/index.html", page=page, filters=filters, bulk=BulkForm(),
+                           campaigns=admin.visible_campaigns(current_user),
+                           award_forms=admin.visible_award_forms(current_user),
+                           units=admin.units_in_scope(current_user, *Role))
+
+
+def filters_from(args) -> listing.Filters:
+    return listing.Filters(state=args.get("state") or None, unit_id=args.get("unit_id", type=int),
+                           campaign_id=args.get("campaign_id", type=int),
+                           award_form_id=args.get("award_form_id", type=int),
+                           nominee_kind=args.get("nominee_kind") or None, q=args.get("q") or None)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = NominationForm()
+    form.fill_choices(current_user)
+    if form.validate_on_submit():
+        try:
+            nomination = nominations.create(current_user, form.service_data())
+            _attach_all(nomination, form.files.data)
+        except ValidationError as error:
+            form.show_errors(error.fields or {"nominee_name": error.message})
+        else:
+            flash("Đã lưu dự thảo hồ sơ đề nghị. Kiểm tra lại rồi bấm “Gửi duyệt”.", "success")
+            return redirect(url_for(".detail", nomination_id=nomination.id))
+    return render_template("nominations/form.html", form=form, nomination=None), 422 if form.errors else 200
+
+
+@bp.get("/<int:nomination_id>")
+def detail(nomination_id: int):
+    nomination = nominations.get(current_user, nomination_id)
+    return render_template("nominations/detail.html", nomination=nomination,
+                           actions=nominations.available_actions(current_user, nomination),
+                           can_edit=permissions.edit_denial(current_user, nomination) is None,
+                           history=listing.history(nomination), action_form=ActionForm(),
+                           upload_form=UploadForm(), chain=listing.chain_units(nomination))
+
+
+@bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
+def edit(nomination_id: int):
+    nomination = nominations.get(current_user, nomination_id)
+    form = NominationForm(obj=nomination)
+    form.fill_choices(current_user)
+    if request.method == "GET":
+        form.version.data = nomination.version
+    if form.validate_on_submit():
+        try:
+            nominations.update(current_user, nomination, form.service_data(), version=form.version.data)
+            _attach_all(nomination, form.files.data)
+        except ValidationError as error:
+            form.show_errors(error.fields or {"nominee_name": error.message})
+        else:
+            flash("Đã lưu thay đổi.", "success")
+            return redirect(url_for(".detail", nomination_id=nomination.id))
+    return render_template("nominations/form.html", form=form, nomination=nomination), 422 if form.errors else 200
+
+
+@bp.post("/<int:nomination_id>/actions/<action>")
+def act(nomination_id: int, action: str):
+    nomination = nominations.get(current_user, nomination_id)
+    form = ActionForm()
+    if not form.validate():
+        abort(400)
+    nominations.perform(current_user, nomination, action, comment=form.comment.data or "",
+                        version=form.version.data)
+    flash(f"Đã thực hiện “{Action(action).title}”: {nomination.state_enum.title}.", "success")
+    return redirect(url_for(".detail", nomination_id=nomination.id))
+
+
+@bp.post("/bulk")
+def bulk():
+    form = BulkForm()
+    ids = request.form.getlist("ids", type=int)
+    if not form.validate() or not ids:
+        flash("Chọn ít nhất một hồ sơ và một thao tác.", "warning")
+        return redirect(request.referrer or url_for(".index"))
+    result = nominations.perform_many(current_user, ids, form.action.data, comment=form.comment.data or "")
+    return render_template("nominations/bulk_result.html", result=result, action=Action(form.action.data))
+
+
+@bp.post("/<int:nomination_id>/attachments")
+def upload(nomination_id: int):
+    nomination = nominations.get(current_user, nomination_id)
+    form = UploadForm()
+    if not form.validate():
+        abort(400)
+    _attach_all(nomination, form.files.data)
+    flash("Đã tải lên tệp đính kèm.", "success")
+    return redirect(url_for(".detail", nomination_id=nomination.id))
+
+
+@bp.get("/<int:nomination_id>/attachments/<int:attachment_id>")
+def download(nomination_id: int, attachment_id: int):
+    attachment = attachments.get(nominations.get(current_user, nomination_id), attachment_id)
+    return send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.filename)
+
+
+@bp.post("/<int:nomination_id>/attachments/<int:attachment_id>/delete")
+def delete_attachment(nomination_id: int, attachment_id: int):
+    nomination = nominations.get(current_user, nomination_id)
+    attachments.remove(current_user, nomination, attachment_id)
+    flash("Đã xóa tệp đính kèm.", "info")
+    return redirect(url_for(".detail", nomination_id=nomination.id))
+
+
+def _attach_all(nomination, files) -> None:
+    for storage in files or []:
+        if storage and storage.filename:
+            attachments.add(current_user, nomination, storage.filename, storage.read())

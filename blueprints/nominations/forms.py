@@ -1,0 +1,56 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from workflow.services import admin
+from workflow.states import NomineeKind, Role
+
+
+class NominationForm(FlaskForm):
+    campaign_id = SelectField("Đợt thi đua", coerce=int, validators=[DataRequired("Chọn đợt thi đua.")])
+    award_form_id = SelectField("Hình thức khen thưởng", coerce=int,
+                                validators=[DataRequired("Chọn hình thức khen thưởng.")])
+    unit_id = SelectField("Đơn vị đề nghị", coerce=int, validators=[DataRequired("Chọn đơn vị đề nghị.")])
+    nominee_kind = RadioField("Đối tượng", choices=[(k.value, k.title) for k in NomineeKind],
+                              default=NomineeKind.collective.value,
+                              validators=[DataRequired("Chọn tập thể hoặc cá nhân.")])
+    nominee_name = StringField("Tên tập thể / Họ và tên cá nhân",
+                               validators=[DataRequired("Vui lòng nhập tên."), Length(max=500)])
+    position = StringField("Chức vụ, đơn vị công tác (với cá nhân)", validators=[Optional(), Length(max=500)])
+    achievements = TextAreaField("Tóm tắt thành tích", validators=[Optional(), Length(max=20_000)],
+                                 render_kw={"rows": 8})
+    files = MultipleFileField("Tệp đính kèm (báo cáo thành tích, biên bản họp xét…): PDF, DOCX, JPG, PNG; "
+                              "tối đa 10 MB mỗi tệp")
+    version = HiddenField()
+
+    def fill_choices(self, actor) -> None:
+        self.campaign_id.choices = [(c.id, c.title) for c in admin.visible_campaigns(actor)]
+        self.award_form_id.choices = [(f.id, f.name) for f in admin.visible_award_forms(actor)]
+        self.unit_id.choices = [(u.id, u.name) for u in admin.units_in_scope(actor, Role.clerk)]
+
+    def service_data(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "campaign_id", "award_form_id", "unit_id", "nominee_kind", "nominee_name", "position", "achievements")}
+
+    def show_errors(self, fields: dict[str, str]) -> None:
+        for name, message in fields.items():
+            getattr(self, name, self.nominee_name).errors = [*getattr(self, name, self.nominee_name).errors,
+                                                              message]
+
+
+class ActionForm(FlaskForm):
+    comment = TextAreaField("Lý do / ý kiến", validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
+    version = HiddenField()
+
+
+class BulkForm(FlaskForm):
+    action = SelectField("Thao tác hàng loạt", choices=[("approve", "Duyệt"), ("return", "Trả lại"),
+                                                         ("reject", "Không đề nghị")])
+    comment = TextAreaField("Lý do chung (bắt buộc khi trả lại, không đề nghị)", validators=[Optional()],
+                            render_kw={"rows": 2})
+    ids = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField("Thêm tệp đính kèm", validators=[DataRequired("Chọn tệp cần tải lên.")])

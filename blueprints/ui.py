@@ -1,0 +1,32 @@
+"""What every template may use: labels of states, actions, roles and levels; Vietnamese dates."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, url_for
+
+from workflow.models.base import as_utc
+from workflow.states import Action, Level, NomineeKind, Role, State
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn_datetime(value: datetime | None) -> str:
+    return as_utc(value).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def vn_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def page_url(page: int) -> str:
+    """The current list URL with another page number, filters kept."""
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(vn_datetime=vn_datetime, vn_date=vn_date)
+    app.jinja_env.globals.update(State=State, Action=Action, Role=Role, Level=Level, NomineeKind=NomineeKind,
+                                 page_url=page_url)

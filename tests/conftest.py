@@ -1,0 +1,125 @@
+"""Fixtures: every test runs on SQLite and, when reachable, on PostgreSQL (required where REQUIRE_POSTGRES=1)."""
+
+import os
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from app import create_app
+from tests import factories
+from workflow.config import database_url
+from workflow.extensions import db
+
+POSTGRES_URL = database_url(os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+
+
+def _postgres_reachable() -> bool:
+    try:
+        with create_engine(POSTGRES_URL).connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+
+
+BACKENDS = ["sqlite"]
+if _postgres_reachable():
+    BACKENDS.append("postgresql")
+elif os.environ.get("REQUIRE_POSTGRES") == "1":
+    raise pytest.UsageError(f"REQUIRE_POSTGRES=1 but PostgreSQL is unreachable at {POSTGRES_URL}")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database(request, tmp_path_factory):
+    """A database with the models' schema, created once per backend for the whole run."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        url = POSTGRES_URL
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return SimpleNamespace(url=url, backend=request.param)
+
+
+@pytest.fixture
+def app(database, tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database.url,
+        "SECRET_KEY": "test",
+        "WTF_CSRF_ENABLED": False,
+    })
+    app.config["BACKEND"] = database.backend
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app):
+    """Both eras: a province with a district (district era) and a province whose communes sit right under it."""
+    return factories.build_world()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username, password=factories.PASSWORD):
+        return self._client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries:` counts the SQL statements run inside the block."""
+
+    @contextmanager
+    def counter():
+        statements = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter

@@ -1,0 +1,19 @@
+"""SQLAlchemy models. Import from here: `from workflow.models import Nomination`."""
+
+from workflow.models.awards import AwardForm, Campaign, campaign_award_forms
+from workflow.models.nominations import Attachment, Nomination, NominationEvent
+from workflow.models.units import Unit
+from workflow.models.users import ApiToken, RoleAssignment, User
+
+__all__ = [
+    "ApiToken",
+    "Attachment",
+    "AwardForm",
+    "Campaign",
+    "Nomination",
+    "NominationEvent",
+    "RoleAssignment",
+    "Unit",
+    "User",
+    "campaign_award_forms",
+]

@@ -1,0 +1,132 @@
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    event,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from workflow.extensions import db
+from workflow.models.awards import AwardForm, Campaign
+from workflow.models.base import Timestamp, utcnow
+from workflow.models.units import Unit
+from workflow.models.users import User
+from workflow.states import NomineeKind, State
+
+STATE_VALUES = ", ".join(f"'{state.value}'" for state in State)
+
+
+class Nomination(db.Model):
+    """A nomination (đề nghị khen thưởng) of a collective or an individual, climbing the review chain.
+
+    `state` changes only through workflow.machine.fire(). `version` is SQLAlchemy's optimistic lock: a write
+    based on a stale read fails instead of overwriting someone else's action.
+    """
+
+    __tablename__ = "nominations"
+    __table_args__ = (
+        CheckConstraint(f"state IN ({STATE_VALUES})", name="state_known"),
+        CheckConstraint("nominee_kind IN ('collective', 'individual')", name="nominee_kind_known"),
+        CheckConstraint(
+            "state IN ('draft', 'returned', 'rejected', 'withdrawn', 'awarded') OR awaiting_unit_id IS NOT NULL",
+            name="in_review_has_awaiting_unit",
+        ),
+        Index("ix_nominations_awaiting", "awaiting_role", "awaiting_unit_id"),
+        Index("ix_nominations_state_unit", "state", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    award_form_id: Mapped[int] = mapped_column(ForeignKey("award_forms.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    nominee_kind: Mapped[str] = mapped_column(String(20))
+    nominee_name: Mapped[str] = mapped_column(String(500))
+    nominee_search: Mapped[str] = mapped_column(String(500), index=True, default="")
+    position: Mapped[str] = mapped_column(String(500), default="")
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(30), default=State.draft.value, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    # The review chain, fixed at submission: unit ids bottom-up, ending at the award form's owner.
+    review_chain: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Who must act next: a role at a unit (clerk for drafts and returns, reviewer, or the secretariat).
+    awaiting_role: Mapped[str | None] = mapped_column(String(20))
+    awaiting_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(lazy="joined", innerjoin=True)
+    award_form: Mapped[AwardForm] = relationship(lazy="joined", innerjoin=True)
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id], lazy="joined", innerjoin=True)
+    awaiting_unit: Mapped[Unit | None] = relationship(foreign_keys=[awaiting_unit_id], lazy="joined")
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="nomination", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list["NominationEvent"]] = relationship(
+        back_populates="nomination", order_by="NominationEvent.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+    @property
+    def kind_enum(self) -> NomineeKind:
+        return NomineeKind(self.nominee_kind)
+
+
+class Attachment(db.Model):
+    """Evidence attached to a nomination. Bytes live in the database, so every app server can serve them."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    nomination: Mapped[Nomination] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User] = relationship()
+
+
+class NominationEvent(db.Model):
+    """One row of a nomination's history. Append-only: written with the change it records, never altered."""
+
+    __tablename__ = "nomination_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    nomination: Mapped[Nomination] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship(lazy="joined")
+
+
+@event.listens_for(NominationEvent, "before_update")
+@event.listens_for(NominationEvent, "before_delete")
+def _history_is_append_only(mapper, connection, target):
+    raise RuntimeError("Lịch sử xử lý hồ sơ chỉ được ghi thêm, không được sửa hoặc xóa.")

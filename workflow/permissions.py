@@ -1,0 +1,94 @@
+"""Who may do what. The machine says whether an action is valid from a state; this says whether this
+person may take it: role, unit scope (a role covers its unit's subtree), and no self-approval."""
+
+from sqlalchemy import ColumnElement, false, or_, true
+
+from workflow.errors import NotFound, PermissionDenied
+from workflow.models import Nomination, Unit, User
+from workflow.states import REVIEW_ACTIONS, Action, Role
+
+
+def is_global_admin(user: User) -> bool:
+    return any(a.role == Role.admin and a.unit_id is None for a in user.roles)
+
+
+def role_units(user: User, *roles: Role) -> list[Unit]:
+    """Units where the user holds one of `roles` (global admins excluded: they have no unit)."""
+    return [a.unit for a in user.roles if a.role in roles and a.unit is not None]
+
+
+def has_role_over(user: User, unit: Unit, *roles: Role) -> bool:
+    """True if the user holds one of `roles` at `unit` or above it."""
+    if Role.admin in roles and is_global_admin(user):
+        return True
+    return any(held.contains(unit) for held in role_units(user, *roles))
+
+
+def subtree_filter(user: User, unit_column, *roles: Role) -> ColumnElement[bool]:
+    """SQL condition: the unit behind `unit_column`'s join lies in a subtree where the user holds a role."""
+    roles = roles or tuple(Role)
+    if Role.admin in roles and is_global_admin(user):
+        return true()
+    paths = {unit.path for unit in role_units(user, *roles)}
+    if not paths:
+        return false()
+    return or_(*(unit_column.startswith(path) for path in sorted(paths)))
+
+
+def can_view(user: User, nomination: Nomination) -> bool:
+    return has_role_over(user, nomination.unit, *Role)
+
+
+def require_visible(user: User, nomination: Nomination | None) -> Nomination:
+    """The nomination if the user may see it; otherwise NotFound, so other units' ids leak nothing."""
+    if nomination is None or not can_view(user, nomination):
+        raise NotFound("Không tìm thấy hồ sơ đề nghị.")
+    return nomination
+
+
+def can_manage_for(user: User, unit: Unit) -> bool:
+    """May the user draft and edit nominations for `unit`?"""
+    return has_role_over(user, unit, Role.clerk)
+
+
+def edit_denial(user: User, nomination: Nomination) -> str | None:
+    if not can_manage_for(user, nomination.unit):
+        return "Chỉ cán bộ của đơn vị đề nghị mới được sửa hồ sơ."
+    if not nomination.state_enum.is_editable:
+        return f"Hồ sơ đang ở trạng thái “{nomination.state_enum.title}”, không thể sửa."
+    return None
+
+
+def action_denial(user: User, nomination: Nomination, action: Action) -> str | None:
+    """Why `user` may not take `action` on the nomination now (None: they may). State validity aside."""
+    if action in REVIEW_ACTIONS:
+        if nomination.awaiting_role != Role.reviewer or not any(
+            unit.id == nomination.awaiting_unit_id for unit in role_units(user, Role.reviewer)
+        ):
+            return "Chỉ lãnh đạo của cấp đang xét duyệt hồ sơ mới được thực hiện thao tác này."
+        if user.id in (nomination.created_by_id, nomination.submitted_by_id):
+            return "Không được tự duyệt hồ sơ do chính mình lập hoặc gửi."
+        return None
+    if action in (Action.submit, Action.withdraw):
+        if not can_manage_for(user, nomination.unit):
+            return "Chỉ cán bộ của đơn vị đề nghị mới được gửi hoặc rút hồ sơ."
+        return None
+    return "Thao tác này không thực hiện trực tiếp trên hồ sơ."
+
+
+def require(denial: str | None) -> None:
+    if denial:
+        raise PermissionDenied(denial)
+
+
+def can_administer(user: User, unit: Unit | None) -> bool:
+    """Admins manage their subtree; only a global admin manages the roots (unit None)."""
+    if is_global_admin(user):
+        return True
+    return unit is not None and has_role_over(user, unit, Role.admin)
+
+
+def can_manage_awards(user: User, unit: Unit) -> bool:
+    """Award forms and campaigns: the unit's secretariat or an admin over it."""
+    return has_role_over(user, unit, Role.secretariat, Role.admin)
+

@@ -1,0 +1,35 @@
+"""Operations on the domain. They validate, change, flush and record history; they never commit:
+the caller (one request, one CLI command) commits once."""
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from workflow.errors import Conflict
+from workflow.extensions import db
+
+STALE = "Hồ sơ vừa được người khác thay đổi hoặc xử lý. Vui lòng tải lại trang và thực hiện lại."
+
+
+def flush() -> None:
+    """Flush pending changes; losing a race against another user becomes a Conflict."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise Conflict(STALE) from exc
+    except OperationalError as exc:
+        # SQLite refuses a writer whose snapshot another writer has just made stale.
+        if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
+            raise Conflict(STALE) from exc
+        raise
+
+
+def check_version(current: int, expected: int | str | None) -> None:
+    """The client's copy must be the current one: a stale form or API call never overwrites newer data."""
+    if expected in (None, ""):
+        return
+    try:
+        expected = int(expected)
+    except (TypeError, ValueError):
+        raise Conflict("Phiên bản hồ sơ không hợp lệ. Vui lòng tải lại trang.") from None
+    if expected != current:
+        raise Conflict(STALE)

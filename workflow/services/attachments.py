@@ -1,0 +1,94 @@
+"""Attachments: evidence files checked by their content, stored in the database."""
+
+import hashlib
+import io
+import re
+import zipfile
+
+from flask import current_app
+
+from workflow import permissions
+from workflow.errors import NotFound, ValidationError
+from workflow.extensions import db
+from workflow.models import Attachment, Nomination, User
+from workflow.permissions import require
+from workflow.services import flush
+from workflow.text import clean
+
+ALLOWED = "PDF, DOCX, JPG, PNG"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_EXTENSIONS = {"application/pdf": ".pdf", DOCX_TYPE: ".docx", "image/jpeg": ".jpg", "image/png": ".png"}
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type the bytes really are, among the accepted ones; None for anything else."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"PK\x03\x04") and _is_plain_docx(data):
+        return DOCX_TYPE
+    return None
+
+
+def _is_plain_docx(data: bytes) -> bool:
+    """A Word document without macros. Reads only the zip directory: nothing is decompressed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = {name.lower() for name in archive.namelist()}
+    except (zipfile.BadZipFile, ValueError):
+        return False
+    return ("[content_types].xml" in names and "word/document.xml" in names
+            and not any(name.endswith("vbaproject.bin") for name in names))
+
+
+def safe_filename(name: str | None, content_type: str) -> str:
+    """The user's file name, kept in Vietnamese, without path parts or control characters."""
+    name = clean(name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("_", name).strip(" .") or "tep-dinh-kem"
+    extension = _EXTENSIONS[content_type]
+    if not name.lower().endswith(extension) and not (extension == ".jpg" and name.lower().endswith(".jpeg")):
+        name += extension
+    return name[-200:]
+
+
+def add(actor: User, nomination: Nomination, filename: str | None, data: bytes) -> Attachment:
+    """Attach a file to an editable nomination. Raises ValidationError for a wrong type or size."""
+    require(permissions.edit_denial(actor, nomination))
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    if not data:
+        raise ValidationError("Tệp đính kèm rỗng.", fields={"file": "Tệp rỗng."})
+    if len(data) > limit:
+        raise ValidationError(
+            f"Tệp “{clean(filename)}” vượt quá {limit // (1024 * 1024)} MB.", fields={"file": "Tệp quá lớn."}
+        )
+    content_type = sniff(data)
+    if content_type is None:
+        raise ValidationError(
+            f"Tệp “{clean(filename)}” không phải {ALLOWED} hợp lệ (kiểm tra theo nội dung tệp, không theo tên).",
+            fields={"file": f"Chỉ nhận {ALLOWED}."},
+        )
+    attachment = Attachment(nomination=nomination, filename=safe_filename(filename, content_type),
+                            content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                            data=data, uploaded_by_id=actor.id)
+    db.session.add(attachment)
+    flush()
+    return attachment
+
+
+def get(nomination: Nomination, attachment_id: int) -> Attachment:
+    """An attachment of a nomination the caller has already been allowed to see."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.nomination_id != nomination.id:
+        raise NotFound("Không tìm thấy tệp đính kèm.")
+    return attachment
+
+
+def remove(actor: User, nomination: Nomination, attachment_id: int) -> None:
+    attachment = get(nomination, attachment_id)
+    require(permissions.edit_denial(actor, nomination))
+    db.session.delete(attachment)
+    flush()

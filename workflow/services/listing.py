@@ -1,0 +1,135 @@
+"""Reading nominations: the filtered, paginated list, the inbox, the history. Constant queries per page."""
+
+from dataclasses import dataclass
+from math import ceil
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
+
+from workflow import permissions
+from workflow.extensions import db
+from workflow.models import Nomination, NominationEvent, Unit, User
+from workflow.states import NomineeKind, Role, State
+from workflow.text import fold
+
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Filters:
+    state: str | None = None
+    unit_id: int | None = None
+    campaign_id: int | None = None
+    award_form_id: int | None = None
+    nominee_kind: str | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Nomination]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+
+def visible(actor: User) -> Select:
+    """Nominations the actor may see: those of units in a subtree where they hold any role."""
+    nominating = aliased(Unit)
+    return (select(Nomination)
+            .join(nominating, Nomination.unit_id == nominating.id)
+            .where(permissions.subtree_filter(actor, nominating.path)))
+
+
+def search(actor: User, filters: Filters, *, page: int = 1, per_page: int = 25) -> Page:
+    """One page of the nominations the actor may see, newest first."""
+    per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
+    page = max(int(page), 1)
+    query = _filtered(visible(actor), filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(
+        query.order_by(Nomination.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).unique().all()
+    return Page(items=list(items), total=total or 0, page=page, per_page=per_page)
+
+
+def _filtered(query: Select, filters: Filters) -> Select:
+    if filters.state in {s.value for s in State}:
+        query = query.where(Nomination.state == filters.state)
+    if filters.nominee_kind in {k.value for k in NomineeKind}:
+        query = query.where(Nomination.nominee_kind == filters.nominee_kind)
+    if filters.campaign_id:
+        query = query.where(Nomination.campaign_id == filters.campaign_id)
+    if filters.award_form_id:
+        query = query.where(Nomination.award_form_id == filters.award_form_id)
+    if filters.unit_id:
+        scope = db.session.get(Unit, filters.unit_id)
+        filtered_unit = aliased(Unit)
+        query = (query.join(filtered_unit, Nomination.unit_id == filtered_unit.id)
+                 .where(filtered_unit.path.startswith(scope.path if scope else "/none/")))
+    if filters.q and fold(filters.q):
+        query = query.where(Nomination.nominee_search.contains(fold(filters.q), autoescape=True))
+    return query
+
+
+@dataclass(frozen=True)
+class InboxSection:
+    key: str
+    title: str
+    total: int
+    items: list[Nomination]
+    filters: dict
+
+
+def inbox(actor: User, *, limit: int = 10) -> list[InboxSection]:
+    """'Việc cần làm': what awaits this person, per kind of work, with counts."""
+    sections = []
+    reviewer_units = [u.id for u in permissions.role_units(actor, Role.reviewer)]
+    if reviewer_units:
+        query = (select(Nomination).where(Nomination.awaiting_role == Role.reviewer,
+                                          Nomination.awaiting_unit_id.in_(reviewer_units),
+                                          Nomination.created_by_id != actor.id,
+                                          func.coalesce(Nomination.submitted_by_id, 0) != actor.id))
+        sections.append(_section("review", "Chờ tôi xét duyệt", query, limit, {}))
+    secretariat_units = [u.id for u in permissions.role_units(actor, Role.secretariat)]
+    if secretariat_units:
+        query = select(Nomination).where(Nomination.awaiting_role == Role.secretariat,
+                                         Nomination.awaiting_unit_id.in_(secretariat_units))
+        sections.append(_section("decide", "Đã duyệt xong, chờ ra quyết định khen thưởng", query, limit, {}))
+    if permissions.role_units(actor, Role.clerk):
+        clerk_scope = visible_for_role(actor, Role.clerk)
+        for state, title in ((State.returned, "Bị trả lại, cần bổ sung"), (State.draft, "Dự thảo chưa gửi")):
+            query = clerk_scope.where(Nomination.state == state)
+            sections.append(_section(state.value, title, query, limit, {"state": state.value}))
+    return sections
+
+
+def visible_for_role(actor: User, role: Role) -> Select:
+    nominating = aliased(Unit)
+    return (select(Nomination).join(nominating, Nomination.unit_id == nominating.id)
+            .where(permissions.subtree_filter(actor, nominating.path, role)))
+
+
+def _section(key: str, title: str, query: Select, limit: int, filters: dict) -> InboxSection:
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = db.session.scalars(query.order_by(Nomination.updated_at.desc(), Nomination.id.desc())
+                               .limit(limit)).unique().all()
+    return InboxSection(key=key, title=title, total=total, items=list(items), filters=filters)
+
+
+def history(nomination: Nomination) -> list[NominationEvent]:
+    return list(db.session.scalars(
+        select(NominationEvent).where(NominationEvent.nomination_id == nomination.id)
+        .order_by(NominationEvent.id)
+    ))
+
+
+def chain_units(nomination: Nomination) -> list[Unit]:
+    """The units of a nomination's review chain, bottom-up, for display."""
+    ids = [step["unit_id"] for step in nomination.review_chain]
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    return [units[i] for i in ids if i in units]

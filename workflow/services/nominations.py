@@ -1,0 +1,182 @@
+"""Creating, editing and moving nominations through the workflow."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from workflow import machine, permissions
+from workflow.errors import Conflict, DomainError, NotFound, ValidationError
+from workflow.extensions import db
+from workflow.models import AwardForm, Campaign, Nomination, Unit, User
+from workflow.permissions import require
+from workflow.services import check_version, flush
+from workflow.states import USER_ACTIONS, Action, NomineeKind, State
+from workflow.text import clean, fold
+
+NAME_MAX, POSITION_MAX, ACHIEVEMENTS_MAX = 500, 500, 20_000
+EDITABLE_FIELDS = ("campaign_id", "award_form_id", "unit_id", "nominee_kind", "nominee_name", "position",
+                   "achievements")
+
+
+def get(actor: User, nomination_id: int) -> Nomination:
+    """The nomination, if the actor may see it; NotFound otherwise."""
+    return permissions.require_visible(actor, db.session.get(Nomination, nomination_id))
+
+
+def create(actor: User, data: Mapping[str, Any]) -> Nomination:
+    """Draft a nomination for a unit in the actor's scope. Raises ValidationError, PermissionDenied."""
+    values = _validated(actor, data)
+    nomination = Nomination(created_by_id=actor.id, state=State.draft.value, **values)
+    nomination.review_chain = machine.derive_chain(nomination.unit, nomination.award_form)
+    nomination.awaiting_role, nomination.awaiting_unit_id = machine.awaiting(nomination)
+    db.session.add(nomination)
+    flush()
+    machine.record(nomination, Action.create, actor=actor)
+    flush()
+    return nomination
+
+
+def update(actor: User, nomination: Nomination, data: Mapping[str, Any], *, version: int | None) -> Nomination:
+    """Edit a draft or returned nomination. Raises Conflict when stale or not editable."""
+    check_version(nomination.version, version)
+    if not nomination.state_enum.is_editable:
+        raise Conflict(f"Hồ sơ đang ở trạng thái “{nomination.state_enum.title}”, không thể sửa.")
+    require(permissions.edit_denial(actor, nomination))
+    merged = {name: getattr(nomination, name) for name in EDITABLE_FIELDS} | {
+        key: value for key, value in data.items() if key in EDITABLE_FIELDS
+    }
+    for name, value in _validated(actor, merged).items():
+        setattr(nomination, name, value)
+    nomination.review_chain = machine.derive_chain(nomination.unit, nomination.award_form)
+    nomination.awaiting_role, nomination.awaiting_unit_id = machine.awaiting(nomination)
+    machine.record(nomination, Action.edit, actor=actor, from_state=nomination.state)
+    flush()
+    return nomination
+
+
+def perform(actor: User, nomination: Nomination, action: str, *, comment: str = "",
+            version: int | None = None, today: date | None = None) -> Nomination:
+    """Take a workflow action. Raises Conflict (wrong state, stale), PermissionDenied, ValidationError."""
+    action = _action(action)
+    check_version(nomination.version, version)
+    comment = clean(comment)
+    if action not in machine.allowed_actions(nomination):
+        raise Conflict(f"Không thể “{action.title}” hồ sơ đang ở trạng thái “{nomination.state_enum.title}”.")
+    require(permissions.action_denial(actor, nomination, action))
+    if action.needs_reason and not comment:
+        raise ValidationError(f"Cần ghi rõ lý do khi “{action.title.lower()}”.",
+                              fields={"comment": "Vui lòng nhập lý do."})
+    if action == Action.submit:
+        _prepare_submission(actor, nomination, today or date.today())
+    machine.fire(nomination, action, actor=actor, comment=comment)
+    flush()
+    return nomination
+
+
+@dataclass
+class BulkResult:
+    done: list[int] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+
+
+def perform_many(actor: User, ids: Iterable[int], action: str, *, comment: str = "") -> BulkResult:
+    """Take one action on many nominations; each succeeds or is skipped with its reason, independently."""
+    action = _action(action)
+    if action.needs_reason and not clean(comment):
+        raise ValidationError(f"Cần ghi rõ lý do khi “{action.title.lower()}”.",
+                              fields={"comment": "Vui lòng nhập lý do."})
+    ids = list(dict.fromkeys(int(i) for i in ids))
+    found = {n.id: n for n in db.session.scalars(select(Nomination).where(Nomination.id.in_(ids)))}
+    result = BulkResult()
+    for nomination_id in ids:
+        try:
+            with db.session.begin_nested():
+                perform(actor, get(actor, nomination_id) if nomination_id in found else _missing(), action,
+                        comment=comment)
+            result.done.append(nomination_id)
+        except DomainError as error:
+            result.skipped.append({"id": nomination_id, "reason": error.message})
+    return result
+
+
+def available_actions(actor: User, nomination: Nomination) -> list[Action]:
+    """What this actor can do to the nomination now."""
+    return [
+        action for action in machine.allowed_actions(nomination)
+        if action in USER_ACTIONS and permissions.action_denial(actor, nomination, action) is None
+    ]
+
+
+def _missing() -> Nomination:
+    raise NotFound("Không tìm thấy hồ sơ đề nghị.")
+
+
+def _action(name: str) -> Action:
+    try:
+        action = Action(name)
+    except ValueError:
+        action = None
+    if action not in USER_ACTIONS:
+        raise NotFound(f"Không có thao tác “{name}”.")
+    return action
+
+
+def _prepare_submission(actor: User, nomination: Nomination, today: date) -> None:
+    campaign = nomination.campaign
+    if not campaign.is_open_on(today):
+        raise ValidationError(
+            f"Đợt thi đua “{campaign.title}” đã hết hạn nhận đề nghị "
+            f"({campaign.nomination_deadline:%d/%m/%Y})."
+        )
+    if not nomination.achievements.strip():
+        raise ValidationError("Chưa có tóm tắt thành tích: cần nhập trước khi gửi.",
+                              fields={"achievements": "Vui lòng nhập tóm tắt thành tích."})
+    nomination.review_chain = machine.derive_chain(nomination.unit, nomination.award_form)
+    nomination.submitted_by_id = actor.id
+
+
+def _validated(actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and normalise the editable fields. Collects every field error before raising."""
+    errors: dict[str, str] = {}
+    unit = _load(Unit, data.get("unit_id"), "unit_id", "Đơn vị", errors)
+    campaign = _load(Campaign, data.get("campaign_id"), "campaign_id", "Đợt thi đua", errors)
+    award_form = _load(AwardForm, data.get("award_form_id"), "award_form_id", "Hình thức khen thưởng", errors)
+    kind = data.get("nominee_kind")
+    if kind not in (NomineeKind.collective, NomineeKind.individual):
+        errors["nominee_kind"] = "Chọn tập thể hoặc cá nhân."
+    name = clean(data.get("nominee_name"))
+    position = clean(data.get("position"))
+    achievements = clean(data.get("achievements"))
+    if not name:
+        errors["nominee_name"] = "Vui lòng nhập tên tập thể hoặc cá nhân được đề nghị."
+    for key, value, limit in (("nominee_name", name, NAME_MAX), ("position", position, POSITION_MAX),
+                              ("achievements", achievements, ACHIEVEMENTS_MAX)):
+        if len(value) > limit:
+            errors[key] = f"Tối đa {limit:,} ký tự (đang có {len(value):,}).".replace(",", ".")
+    if unit and not permissions.can_manage_for(actor, unit):
+        errors["unit_id"] = "Bạn không được lập hồ sơ cho đơn vị này."
+    if unit and campaign and not campaign.owner_unit.contains(unit):
+        errors["campaign_id"] = f"Đợt thi đua này của {campaign.owner_unit.name}, không áp dụng cho {unit.name}."
+    if campaign and award_form and award_form not in campaign.award_forms:
+        errors["award_form_id"] = "Đợt thi đua này không xét hình thức khen thưởng đã chọn."
+    if award_form and "nominee_kind" not in errors and not award_form.accepts(kind):
+        errors["nominee_kind"] = f"“{award_form.name}” không xét {NomineeKind(kind).title.lower()}."
+    if errors:
+        raise ValidationError("Thông tin hồ sơ chưa hợp lệ: " + "; ".join(errors.values()), fields=errors)
+    return {"unit": unit, "unit_id": unit.id, "campaign": campaign, "campaign_id": campaign.id,
+            "award_form": award_form, "award_form_id": award_form.id, "nominee_kind": kind,
+            "nominee_name": name, "nominee_search": fold(name), "position": position,
+            "achievements": achievements}
+
+
+def _load(model, raw_id, key: str, label: str, errors: dict[str, str]):
+    try:
+        obj = db.session.get(model, int(raw_id)) if raw_id not in (None, "") else None
+    except (TypeError, ValueError):
+        obj = None
+    if obj is None:
+        errors[key] = f"{label} không hợp lệ hoặc chưa được chọn."
+    return obj

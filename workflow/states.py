@@ -1,0 +1,133 @@
+"""Nomination states, actions, unit levels and roles, each with its Vietnamese label.
+
+Templates read labels and badge classes from here and never spell a state name themselves.
+"""
+
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    province = "province"
+    district = "district"
+    commune = "commune"
+    agency = "agency"
+
+    @property
+    def title(self) -> str:
+        return {
+            "province": "Cấp tỉnh",
+            "district": "Cấp huyện",
+            "commune": "Cấp xã",
+            "agency": "Cơ quan, doanh nghiệp, nhà trường",
+        }[self.value]
+
+
+# Levels whose reviewers form a step of the approval chain, bottom-up.
+REVIEW_LEVELS = (Level.commune, Level.district, Level.province)
+
+# Which levels may sit directly under which parent (None: a root of the tree).
+ALLOWED_PARENTS = {
+    Level.province: {None},
+    Level.district: {Level.province},
+    Level.commune: {Level.district, Level.province},
+    Level.agency: {Level.commune, Level.district, Level.province},
+}
+
+
+class Role(StrEnum):
+    clerk = "clerk"
+    reviewer = "reviewer"
+    secretariat = "secretariat"
+    admin = "admin"
+
+    @property
+    def title(self) -> str:
+        return {
+            "clerk": "Cán bộ đơn vị",
+            "reviewer": "Lãnh đạo duyệt, xét",
+            "secretariat": "Thường trực HĐTĐKT",
+            "admin": "Quản trị hệ thống",
+        }[self.value]
+
+
+class NomineeKind(StrEnum):
+    collective = "collective"
+    individual = "individual"
+
+    @property
+    def title(self) -> str:
+        return {"collective": "Tập thể", "individual": "Cá nhân"}[self.value]
+
+
+class State(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    commune_approved = "commune_approved"
+    district_approved = "district_approved"
+    province_approved = "province_approved"
+    awarded = "awarded"
+    returned = "returned"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+
+    @classmethod
+    def approved(cls, level: str) -> "State":
+        return cls(f"{level}_approved")
+
+    @property
+    def title(self) -> str:
+        return _STATE_TITLES[self.value][0]
+
+    @property
+    def badge(self) -> str:
+        return _STATE_TITLES[self.value][1]
+
+    @property
+    def is_editable(self) -> bool:
+        return self in (State.draft, State.returned)
+
+
+_STATE_TITLES = {
+    "draft": ("Dự thảo", "text-bg-secondary"),
+    "submitted": ("Đã gửi, chờ duyệt", "text-bg-info"),
+    "commune_approved": ("Cấp xã đã duyệt", "text-bg-primary"),
+    "district_approved": ("Cấp huyện đã duyệt", "text-bg-primary"),
+    "province_approved": ("Cấp tỉnh đã duyệt", "text-bg-primary"),
+    "awarded": ("Đã khen thưởng", "text-bg-success"),
+    "returned": ("Bị trả lại", "text-bg-warning"),
+    "rejected": ("Không đề nghị", "text-bg-danger"),
+    "withdrawn": ("Đã rút", "text-bg-dark"),
+}
+
+
+class Action(StrEnum):
+    create = "create"
+    edit = "edit"
+    submit = "submit"
+    approve = "approve"
+    return_ = "return"
+    reject = "reject"
+    withdraw = "withdraw"
+    award = "award"
+
+    @property
+    def title(self) -> str:
+        return {
+            "create": "Tạo hồ sơ",
+            "edit": "Sửa hồ sơ",
+            "submit": "Gửi duyệt",
+            "approve": "Duyệt",
+            "return": "Trả lại",
+            "reject": "Không đề nghị",
+            "withdraw": "Rút hồ sơ",
+            "award": "Khen thưởng",
+        }[self.value]
+
+    @property
+    def needs_reason(self) -> bool:
+        return self in (Action.return_, Action.reject)
+
+
+# Actions a person can take through the pages and the API (award comes from issuing a decision).
+USER_ACTIONS = (Action.submit, Action.approve, Action.return_, Action.reject, Action.withdraw)
+REVIEW_ACTIONS = (Action.approve, Action.return_, Action.reject)

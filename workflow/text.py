@@ -1,0 +1,22 @@
+"""Vietnamese text handling: NFC storage and a diacritic-free search key."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean(value: str | None) -> str:
+    """Stored text: NFC (so NFD input from some keyboards compares equal), trimmed."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def fold(value: str | None) -> str:
+    """Search key: lower case, no diacritics, đ → d, single spaces. 'Nguyễn Văn Hậu' → 'nguyen van hau'."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFD", str(value).replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped).strip().lower()
