@@ -291,3 +291,25 @@ def units_in_scope(actor: User, *roles: Role) -> list[Unit]:
     query = select(Unit).where(permissions.subtree_filter(actor, Unit.path, *roles)).order_by(Unit.path)
     return list(db.session.scalars(query))
 
+
+
+def get_unit(actor: User, unit_id) -> Unit:
+    """A unit in the actor's subtrees; NotFound otherwise."""
+    unit = _get(Unit, unit_id, "đơn vị")
+    if not permissions.has_role_over(actor, unit, *Role):
+        raise NotFound("Không tìm thấy đơn vị.")
+    return unit
+
+
+def get_award_form(actor: User, form_id) -> AwardForm:
+    form = _get(AwardForm, form_id, "hình thức khen thưởng")
+    if form not in visible_award_forms(actor):
+        raise NotFound("Không tìm thấy hình thức khen thưởng.")
+    return form
+
+
+def get_campaign(actor: User, campaign_id) -> Campaign:
+    campaign = _get(Campaign, campaign_id, "đợt thi đua")
+    if campaign not in visible_campaigns(actor):
+        raise NotFound("Không tìm thấy đợt thi đua.")
+    return campaign
