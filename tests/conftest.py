@@ -1,11 +1,14 @@
 """Fixtures: every test runs on SQLite and, when reachable, on PostgreSQL (required where REQUIRE_POSTGRES=1)."""
 
 import os
-from contextlib import contextmanager
+import uuid
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, make_url, text
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from tests import factories
@@ -31,19 +34,44 @@ elif os.environ.get("REQUIRE_POSTGRES") == "1":
     raise pytest.UsageError(f"REQUIRE_POSTGRES=1 but PostgreSQL is unreachable at {POSTGRES_URL}")
 
 
+@contextmanager
+def scratch_postgres_database(prefix: str = "antq_test"):
+    """A PostgreSQL database of its own for this run (dropped afterwards), so parallel runs never collide."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin_engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """scrypt costs ~80 ms a password and every world has 16 accounts: tests hash with one PBKDF2 round.
+    check_password_hash reads the method from the stored hash, so logging in works the same."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("workflow.models.users.generate_password_hash",
+                      partial(generate_password_hash, method="pbkdf2:sha256:1"))
+        yield
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database(request, tmp_path_factory):
     """A database with the models' schema, created once per backend for the whole run."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    else:
-        url = POSTGRES_URL
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        db.engine.dispose()
-    return SimpleNamespace(url=url, backend=request.param)
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        else:
+            url = stack.enter_context(scratch_postgres_database())
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+        with app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        yield SimpleNamespace(url=url, backend=request.param)
 
 
 @pytest.fixture

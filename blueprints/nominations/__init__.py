@@ -45,7 +45,7 @@ def new():
             nomination = nominations.create(current_user, form.service_data())
             _attach_all(nomination, form.files.data)
         except ValidationError as error:
-            form.show_errors(error.fields or {"nominee_name": error.message})
+            form.show_errors(error, {"file": "files"})
         else:
             flash("Đã lưu dự thảo hồ sơ đề nghị. Kiểm tra lại rồi bấm “Gửi duyệt”.", "success")
             return redirect(url_for(".detail", nomination_id=nomination.id))
@@ -74,7 +74,7 @@ def edit(nomination_id: int):
             nominations.update(current_user, nomination, form.service_data(), version=form.version.data)
             _attach_all(nomination, form.files.data)
         except ValidationError as error:
-            form.show_errors(error.fields or {"nominee_name": error.message})
+            form.show_errors(error, {"file": "files"})
         else:
             flash("Đã lưu thay đổi.", "success")
             return redirect(url_for(".detail", nomination_id=nomination.id))

@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from blueprints.forms import Form
 from workflow.services import admin
 from workflow.states import NomineeKind, Role
 
 
-class NominationForm(FlaskForm):
+class NominationForm(Form):
     campaign_id = SelectField("Đợt thi đua", coerce=int, validators=[DataRequired("Chọn đợt thi đua.")])
     award_form_id = SelectField("Hình thức khen thưởng", coerce=int,
                                 validators=[DataRequired("Chọn hình thức khen thưởng.")])
@@ -33,18 +33,13 @@ class NominationForm(FlaskForm):
         return {name: getattr(self, name).data for name in (
             "campaign_id", "award_form_id", "unit_id", "nominee_kind", "nominee_name", "position", "achievements")}
 
-    def show_errors(self, fields: dict[str, str]) -> None:
-        for name, message in fields.items():
-            getattr(self, name, self.nominee_name).errors = [*getattr(self, name, self.nominee_name).errors,
-                                                              message]
 
-
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     comment = TextAreaField("Lý do / ý kiến", validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
     version = HiddenField()
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     action = SelectField("Thao tác hàng loạt", choices=[("approve", "Duyệt"), ("return", "Trả lại"),
                                                          ("reject", "Không đề nghị")])
     comment = TextAreaField("Lý do chung (bắt buộc khi trả lại, không đề nghị)", validators=[Optional()],
@@ -52,5 +47,5 @@ class BulkForm(FlaskForm):
     ids = HiddenField()
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     files = MultipleFileField("Thêm tệp đính kèm", validators=[DataRequired("Chọn tệp cần tải lên.")])

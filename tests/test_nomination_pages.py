@@ -1,0 +1,244 @@
+"""The nomination cycle through the web pages, as the commune clerk, approver and district reviewer see it."""
+
+import re
+import unicodedata
+
+from tests.factories import create_nomination, nomination_data
+from workflow.extensions import db
+from workflow.models import Nomination
+from workflow.services import admin
+from workflow.states import State
+
+
+def _form(world, **overrides):
+    return nomination_data(world) | overrides
+
+
+def _latest():
+    return db.session.scalars(db.select(Nomination).order_by(Nomination.id.desc())).first()
+
+
+def _act(client, nomination, action, comment=""):
+    return client.post(f"/nominations/{nomination.id}/actions/{action}",
+                       data={"comment": comment, "version": nomination.version}, follow_redirects=True)
+
+
+def _reload(nomination):
+    db.session.expire_all()
+    return db.session.get(Nomination, nomination.id)
+
+
+def test_newcomer_walks_a_nomination_through_return_and_resubmission(world, client, auth):
+    auth.login("clerk_c1")
+    page = client.post("/nominations/new", data=_form(world), follow_redirects=True)
+    assert page.status_code == 200 and "Đã lưu dự thảo" in page.text
+    nomination = _latest()
+    assert nomination.state == State.draft
+
+    assert "Gửi duyệt" in client.get(f"/nominations/{nomination.id}").text
+    assert _act(client, nomination, "submit").status_code == 200
+    auth.logout()
+
+    auth.login("reviewer_c1")
+    assert "Nguyễn Văn Hậu" in client.get("/").text
+    _act(client, _reload(nomination), "approve")
+    auth.logout()
+
+    auth.login("reviewer_d")
+    page = _act(client, _reload(nomination), "return", "Bổ sung biên bản họp xét của xã.")
+    assert "Bị trả lại" in page.text
+    auth.logout()
+
+    auth.login("clerk_c1")
+    returned = _reload(nomination)
+    assert "Bị trả lại, cần bổ sung" in client.get("/").text
+    edited = client.post(f"/nominations/{nomination.id}/edit", follow_redirects=True,
+                         data=_form(world, achievements="Đã bổ sung biên bản họp xét.", version=returned.version))
+    assert "Đã lưu thay đổi" in edited.text
+    _act(client, _reload(nomination), "submit")
+    auth.logout()
+
+    auth.login("reviewer_c1")
+    _act(client, _reload(nomination), "approve")
+    auth.logout()
+    auth.login("reviewer_d")
+    detail = _act(client, _reload(nomination), "approve")
+
+    assert _reload(nomination).state == State.district_approved
+    history = re.findall(r"<strong>([^<]+)</strong>", detail.text.split('aria-label="Lịch sử xử lý"')[1])
+    assert history == ["Tạo hồ sơ", "Gửi duyệt", "Duyệt", "Trả lại", "Sửa hồ sơ", "Gửi duyệt", "Duyệt", "Duyệt"]
+    assert "Bổ sung biên bản họp xét của xã." in detail.text
+
+
+def test_return_without_reason_is_refused_with_a_message_and_changes_nothing(world, client, auth):
+    nomination = create_nomination(world, state=State.submitted)
+    auth.login("reviewer_c1")
+    page = _act(client, nomination, "return", "")
+    assert "Cần ghi rõ lý do" in page.text
+    assert _reload(nomination).state == State.submitted
+
+
+def test_approving_from_a_stale_page_is_refused_and_changes_nothing(world, client, auth):
+    nomination = create_nomination(world, state=State.submitted)
+    stale_version = nomination.version
+    auth.login("reviewer_c1")
+    _act(client, nomination, "approve")
+    page = client.post(f"/nominations/{nomination.id}/actions/return", follow_redirects=True,
+                       data={"comment": "Thiếu hồ sơ", "version": stale_version})
+    assert "vừa được người khác thay đổi" in page.text
+    assert _reload(nomination).state == State.commune_approved
+
+
+def test_editing_from_a_stale_form_keeps_what_was_typed(world, client, auth):
+    nomination = create_nomination(world)
+    auth.login("clerk_c1")
+    page = client.post(f"/nominations/{nomination.id}/edit",
+                       data=_form(world, nominee_name="Tên mới gõ dở", version=nomination.version - 1))
+    assert page.status_code in (302, 409, 422)
+    assert _reload(nomination).nominee_name == "Nguyễn Văn Hậu"
+
+
+def test_invalid_form_is_shown_again_with_vietnamese_errors_and_typed_values(world, client, auth):
+    other_form = admin.save_award_form(world.root, {"name": "Giấy khen của Trưởng Công an huyện",
+                                                    "owner_unit_id": world.d.id, "nominee_kinds": ["individual"]})
+    db.session.commit()
+    auth.login("clerk_c1")
+    page = client.post("/nominations/new", data=_form(world, award_form_id=other_form.id,
+                                                      achievements="Thành tích đã gõ"))
+    assert page.status_code == 422
+    assert "Đợt thi đua này không xét hình thức khen thưởng đã chọn." in page.text
+    assert "Thành tích đã gõ" in page.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Nomination)) == 0
+
+
+def test_an_award_form_outside_the_users_scope_is_not_a_valid_choice(world, client, auth):
+    auth.login("clerk_c1")
+    page = client.post("/nominations/new", data=_form(world, award_form_id=world.form_q.id))
+    assert page.status_code == 422
+    assert "Lựa chọn không hợp lệ." in page.text
+
+
+def test_buttons_show_only_what_the_user_may_do_now(world, client, auth):
+    nomination = create_nomination(world, state=State.submitted)
+    auth.login("reviewer_d")
+    page = client.get(f"/nominations/{nomination.id}").text
+    assert "Xử lý hồ sơ" not in page
+    auth.logout()
+    auth.login("reviewer_c1")
+    page = client.get(f"/nominations/{nomination.id}").text
+    assert all(label in page for label in ("Duyệt", "Trả lại…", "Không đề nghị…"))
+    assert "Rút hồ sơ" not in page
+
+
+def test_another_units_nomination_is_a_404(world, client, auth):
+    nomination = create_nomination(world, world.c2)
+    auth.login("clerk_c1")
+    assert client.get(f"/nominations/{nomination.id}").status_code == 404
+    assert client.post(f"/nominations/{nomination.id}/actions/withdraw").status_code == 404
+    assert "Nguyễn Văn Hậu" not in client.get("/nominations/").text
+
+
+def test_search_ignores_case_diacritics_and_normalisation(world, client, auth):
+    create_nomination(world, name=unicodedata.normalize("NFD", "Nguyễn Văn Hậu"))
+    create_nomination(world, name="Đinh Thị Đào")
+    auth.login("clerk_c1")
+    assert "Nguy" in client.get("/nominations/?q=NGUYEN+van+hau").text
+    nfd_query = unicodedata.normalize("NFD", "hậu")
+    page = client.get("/nominations/", query_string={"q": nfd_query}).text
+    assert "1 hồ sơ" in page
+    assert "Đinh Thị Đào" in client.get("/nominations/?q=dinh+thi+dao").text
+
+
+def test_bulk_approve_reports_what_was_done_and_what_was_skipped(world, client, auth):
+    ready = [create_nomination(world, state=State.submitted, name=f"Cá nhân {i}") for i in range(3)]
+    draft = create_nomination(world, name="Chưa gửi")
+    auth.login("reviewer_c1")
+    page = client.post("/nominations/bulk", data={"action": "approve", "comment": "",
+                                                  "ids": [n.id for n in ready] + [draft.id]})
+    assert re.search(r'data-count="done">3<', page.text)
+    assert re.search(r'data-count="skipped">1<', page.text)
+    assert "Không thể “Duyệt” hồ sơ đang ở trạng thái “Dự thảo”" in page.text
+    assert {_reload(n).state for n in ready} == {State.commune_approved}
+
+
+def test_bulk_return_needs_a_shared_reason(world, client, auth):
+    ready = create_nomination(world, state=State.submitted)
+    auth.login("reviewer_c1")
+    page = client.post("/nominations/bulk", data={"action": "return", "comment": "", "ids": [ready.id]},
+                       follow_redirects=True)
+    assert "Cần ghi rõ lý do" in page.text
+    assert _reload(ready).state == State.submitted
+
+
+def test_list_page_runs_a_constant_number_of_queries(world, client, auth, count_queries):
+    auth.login("reviewer_d")
+    create_nomination(world, state=State.submitted)
+    with count_queries() as few:
+        client.get("/nominations/")
+    for i in range(25):
+        create_nomination(world, world.c2 if i % 2 else world.c1, state=State.submitted, name=f"Tập thể {i}")
+    with count_queries() as many:
+        page = client.get("/nominations/")
+    assert "26 hồ sơ" in page.text
+    assert len(many) == len(few)
+
+
+def test_inbox_runs_a_constant_number_of_queries(world, client, auth, count_queries):
+    auth.login("reviewer_c1")
+    create_nomination(world, state=State.submitted)
+    with count_queries() as few:
+        client.get("/")
+    for i in range(15):
+        create_nomination(world, state=State.submitted, name=f"Tập thể {i}")
+    with count_queries() as many:
+        page = client.get("/")
+    assert re.search(r'data-count="review">16<', page.text)
+    assert len(many) == len(few)
+
+
+def test_attachment_uploads_with_the_form_and_downloads_back(world, client, auth):
+    import io
+
+    auth.login("clerk_c1")
+    pdf = b"%PDF-1.7\n" + b"0" * 100
+    client.post("/nominations/new", data=_form(world) | {"files": (io.BytesIO(pdf), "Báo cáo thành tích.pdf")},
+                content_type="multipart/form-data")
+    nomination = _latest()
+    attachment = nomination.attachments[0]
+    assert attachment.filename == "Báo cáo thành tích.pdf"
+    download = client.get(f"/nominations/{nomination.id}/attachments/{attachment.id}")
+    assert download.data == pdf
+    assert download.headers["Content-Type"] == "application/pdf"
+
+
+def test_an_executable_renamed_pdf_is_refused_and_the_typed_form_is_kept(world, client, auth):
+    import io
+
+    auth.login("clerk_c1")
+    page = client.post("/nominations/new", content_type="multipart/form-data",
+                       data=_form(world, nominee_name="Giữ nguyên tên") | {
+                           "files": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 64), "thanh-tich.pdf")})
+    assert page.status_code == 422
+    assert "không phải PDF, DOCX, JPG, PNG hợp lệ" in page.text
+    assert "Giữ nguyên tên" in page.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Nomination)) == 0
+
+
+def test_workflow_page_draws_both_eras_from_the_machine(world, client, auth):
+    auth.login("clerk_c1")
+    page = client.get("/workflow").text
+    assert "stateDiagram-v2" in page
+    assert "district_approved" in page and "province_approved" in page
+    assert "vendor/mermaid.min.js" in page
+
+
+def test_pages_need_a_login(client):
+    for url in ("/", "/nominations/", "/workflow", "/nominations/new"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.location
+
+
+def test_wrong_password_shows_a_vietnamese_message(world, client, auth):
+    page = auth.login("clerk_c1", "sai-mat-khau1")
+    assert page.status_code == 401
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in page.text
