@@ -124,8 +124,9 @@ def load(today: date | None = None) -> None:
         return nominations.create(users[clerk], {
             "campaign_id": campaign.id, "award_form_id": form.id, "unit_id": units[unit].id,
             "nominee_kind": kind, "nominee_name": name, "position": position,
-            "achievements": achievements or f"Có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ "
-                                            f"({campaign.title.lower()})."})
+            "achievements": achievements or f"Có thành tích xuất sắc trong đợt thi đua “{campaign.title}”: "
+                                            "tích cực tuyên truyền, vận động Nhân dân tham gia phong trào, "
+                                            "phát hiện, tố giác tội phạm, giữ vững an ninh, trật tự địa bàn."})
 
     def walk(nomination, *steps, day=today):
         for username, action in steps:
