@@ -1,10 +1,11 @@
 from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.forms import Form
 from workflow.services import admin
-from workflow.states import NomineeKind, Role
+from workflow.states import REVIEW_ACTIONS, NomineeKind, Role
 
 
 class NominationForm(Form):
@@ -12,7 +13,7 @@ class NominationForm(Form):
     award_form_id = SelectField("Hình thức khen thưởng", coerce=int,
                                 validators=[DataRequired("Chọn hình thức khen thưởng.")])
     unit_id = SelectField("Đơn vị đề nghị", coerce=int, validators=[DataRequired("Chọn đơn vị đề nghị.")])
-    nominee_kind = RadioField("Đối tượng", choices=[(k.value, k.title) for k in NomineeKind],
+    nominee_kind = RadioField("Đối tượng", choices=[SelectChoice(k.value, k.title) for k in NomineeKind],
                               default=NomineeKind.collective.value,
                               validators=[DataRequired("Chọn tập thể hoặc cá nhân.")])
     nominee_name = StringField("Tên tập thể / Họ và tên cá nhân",
@@ -25,9 +26,10 @@ class NominationForm(Form):
     version = HiddenField()
 
     def fill_choices(self, actor) -> None:
-        self.campaign_id.choices = [(c.id, c.title) for c in admin.visible_campaigns(actor)]
-        self.award_form_id.choices = [(f.id, f.name) for f in admin.visible_award_forms(actor)]
-        self.unit_id.choices = [(u.id, u.name) for u in admin.units_in_scope(actor, Role.clerk)]
+        self.campaign_id.choices = [SelectChoice(c.id, c.title) for c in admin.visible_campaigns(actor)]
+        self.award_form_id.choices = [SelectChoice(f.id, f.name, optgroup=f"Do {f.owner_unit.name} tặng")
+                                      for f in admin.visible_award_forms(actor)]
+        self.unit_id.choices = [SelectChoice(u.id, u.name) for u in admin.units_in_scope(actor, Role.clerk)]
 
     def service_data(self) -> dict:
         return {name: getattr(self, name).data for name in (
@@ -40,8 +42,7 @@ class ActionForm(Form):
 
 
 class BulkForm(Form):
-    action = SelectField("Thao tác hàng loạt", choices=[("approve", "Duyệt"), ("return", "Trả lại"),
-                                                         ("reject", "Không đề nghị")])
+    action = SelectField("Thao tác hàng loạt", choices=[SelectChoice(a.value, a.title) for a in REVIEW_ACTIONS])
     comment = TextAreaField("Lý do chung (bắt buộc khi trả lại, không đề nghị)", validators=[Optional()],
                             render_kw={"rows": 2})
     ids = HiddenField()
