@@ -66,11 +66,20 @@ def _webargs_fields(error: HTTPException) -> dict | None:
     messages = (getattr(error, "data", None) or {}).get("messages")
     if not messages:
         return None
-    flat = {}
+    flat: dict[str, str] = {}
     for location in messages.values():
-        for field, texts in location.items():
-            flat[field] = "; ".join(map(str, texts)) if isinstance(texts, list) else str(texts)
+        _flatten(location, "", flat)
     return flat
+
+
+def _flatten(messages, prefix: str, flat: dict[str, str]) -> None:
+    """{"roles": {0: {"role": ["…"]}}} becomes {"roles.0.role": "…"}; a bare list belongs to the whole body."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            _flatten(value, f"{prefix}.{key}" if prefix else str(key), flat)
+    else:
+        texts = messages if isinstance(messages, list) else [messages]
+        flat[prefix or "_body"] = "; ".join(map(str, texts))
 
 
 def _same_site_referrer() -> str | None:

@@ -1,0 +1,60 @@
+"""Reference lists (units, campaigns, award forms) and administration within the actor's subtree."""
+
+from flask.views import MethodView
+
+from blueprints.api import schemas
+from blueprints.api.base import Blueprint, actor
+from workflow.services import admin
+from workflow.states import Role
+
+bp = Blueprint("api_admin", __name__, description="Đơn vị, đợt thi đua, hình thức khen thưởng, tài khoản.")
+
+
+@bp.route("/units")
+class Units(MethodView):
+    @bp.response(200, schemas.Unit(many=True))
+    def get(self):
+        """Các đơn vị trong phạm vi vai trò của người dùng, theo thứ tự cây."""
+        return admin.units_in_scope(actor(), *Role)
+
+    @bp.arguments(schemas.Unit)
+    @bp.response(201, schemas.Unit)
+    def post(self, data):
+        """Thêm đơn vị dưới một đơn vị người dùng quản trị."""
+        return admin.create_unit(actor(), data)
+
+
+@bp.route("/campaigns")
+class Campaigns(MethodView):
+    @bp.response(200, schemas.Campaign(many=True))
+    def get(self):
+        """Các đợt thi đua áp dụng cho đơn vị của người dùng, mới nhất trước."""
+        return admin.visible_campaigns(actor())
+
+    @bp.arguments(schemas.CampaignInput)
+    @bp.response(201, schemas.Campaign)
+    def post(self, data):
+        """Phát động đợt thi đua (Thường trực HĐTĐKT hoặc quản trị của đơn vị)."""
+        return admin.save_campaign(actor(), data)
+
+
+@bp.route("/award-forms")
+class AwardForms(MethodView):
+    @bp.response(200, schemas.AwardForm(many=True))
+    def get(self):
+        """Các hình thức khen thưởng mà hồ sơ trong phạm vi của người dùng có thể đề nghị."""
+        return admin.visible_award_forms(actor())
+
+    @bp.arguments(schemas.AwardForm)
+    @bp.response(201, schemas.AwardForm)
+    def post(self, data):
+        """Thêm hình thức khen thưởng (Thường trực HĐTĐKT hoặc quản trị của đơn vị tặng)."""
+        return admin.save_award_form(actor(), data)
+
+
+@bp.post("/users")
+@bp.arguments(schemas.User)
+@bp.response(201, schemas.User)
+def create_user(data):
+    """Tạo tài khoản với vai trò tại các đơn vị người dùng quản trị."""
+    return admin.create_user(actor(), data)

@@ -1,0 +1,114 @@
+"""What every API module shares: the Blueprint that demands a bearer token, the request parser and the base
+Schema, both answering in Vietnamese, and `actor()`, the user behind the token."""
+
+from flask import g, request
+from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import Schema as MarshmallowSchema
+from marshmallow import fields
+from webargs.flaskparser import FlaskParser, abort, is_json_request
+
+from workflow.models import User
+from workflow.models.base import as_utc
+from workflow.services import auth
+
+PREFIX = "/api/v1"
+
+_MESSAGES = {
+    "required": "Trường bắt buộc, chưa có giá trị.",
+    "null": "Không được để trống.",
+    "validator_failed": "Giá trị không hợp lệ.",
+    "type": "Kiểu dữ liệu không hợp lệ.",
+    "too_large": "Số quá lớn.",
+    "invalid_utf8": "Chuỗi ký tự không hợp lệ (cần UTF-8).",
+}
+# The first class the field is an instance of gives its "invalid" message.
+_INVALID = (
+    (fields.Integer, "Phải là số nguyên."),
+    (fields.Number, "Phải là số."),
+    (fields.Boolean, "Phải là true hoặc false."),
+    (fields.DateTime, "Thời điểm không hợp lệ (định dạng ISO 8601)."),
+    (fields.Date, "Ngày không hợp lệ (định dạng YYYY-MM-DD)."),
+    (fields.List, "Phải là một danh sách."),
+    (fields.String, "Phải là chuỗi ký tự."),
+    (fields.Mapping, "Phải là một đối tượng JSON."),
+)
+
+
+def localize(field: fields.Field) -> None:
+    """Replace marshmallow's English default messages by Vietnamese ones; messages a field sets itself stay."""
+    defaults: dict[str, str] = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update(getattr(cls, "default_error_messages", {}))
+    vietnamese = dict(_MESSAGES)
+    invalid = next((text for cls, text in _INVALID if isinstance(field, cls)), None)
+    if invalid:
+        vietnamese["invalid"] = invalid
+    for key, text in vietnamese.items():
+        if key in field.error_messages and field.error_messages[key] == defaults.get(key):
+            field.error_messages[key] = text
+    for inner in (getattr(field, "inner", None), getattr(field, "key_field", None),
+                  getattr(field, "value_field", None)):
+        if isinstance(inner, fields.Field):
+            localize(inner)
+
+
+class Schema(MarshmallowSchema):
+    """Base schema: Vietnamese validation messages. A JSON body with a field the schema does not declare is
+    refused (422, "additionalProperties": false in the OpenAPI document), so a misspelt field never goes
+    unnoticed."""
+
+    error_messages = {
+        "unknown": "Trường không được hỗ trợ.",
+        "type": "Dữ liệu phải là một đối tượng JSON.",
+    }
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        localize(field_obj)
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO 8601 with the UTC offset, whichever database the value came from (SQLite gives it back naive)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(as_utc(value), attr, obj, **kwargs)
+
+
+class Parser(FlaskParser):
+    """webargs, with Vietnamese messages for a body that is not JSON."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req) and req.get_data(cache=True):
+            abort(415)
+        return super()._raw_load_json(req)
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(400, exc=error, messages={"json": {"_body": ["Nội dung gửi lên không phải JSON hợp lệ."]}})
+
+
+class Blueprint(SmorestBlueprint):
+    """An API blueprint under /api/v1. Unless `public`, every request needs `Authorization: Bearer <token>`:
+    the browser session is never looked at, so a page cannot be made to call the API on a user's behalf."""
+
+    ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, name: str, import_name: str, *, public: bool = False, **kwargs):
+        super().__init__(name, import_name, url_prefix=PREFIX, **kwargs)
+        if not public:
+            self.before_request(_authenticate)
+            self.after_request(_challenge)
+
+
+def _authenticate() -> None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    g.api_user = auth.user_for_token(token.strip() if scheme.lower() == "bearer" else None)
+
+
+def _challenge(response):
+    if response.status_code == 401:
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
+    return response
+
+
+def actor() -> User:
+    """The user whose bearer token authenticated this request."""
+    return g.api_user
