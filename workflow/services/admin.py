@@ -12,7 +12,7 @@ from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, RoleAssignment, Unit, User
 from workflow.services import flush
 from workflow.states import ALLOWED_PARENTS, REVIEW_LEVELS, Level, NomineeKind, Role
-from workflow.text import clean
+from workflow.text import clean, fold
 
 PASSWORD_MIN = 8
 
@@ -109,6 +109,12 @@ def _unit_values(data: Mapping[str, Any], parent: Unit | None, current: Unit | N
     elif (parent.level if parent else None) not in ALLOWED_PARENTS[Level(level)]:
         errors["parent_id"] = f"{Level(level).title} không thể trực thuộc " + (
             Level(parent.level).title.lower() if parent else "gốc của cây đơn vị") + "."
+    if current is not None and level != current.level and "level" not in errors:
+        child = db.session.scalar(select(Unit).where(Unit.parent_id == current.id,
+                                                      Unit.level.notin_(_child_levels(Level(level)))))
+        if child is not None:
+            errors["level"] = (f"Không thể chuyển thành {Level(level).title.lower()}: "
+                               f"đơn vị trực thuộc {child.name} ({child.level_enum.title.lower()}) không hợp lệ.")
     clash = db.session.scalar(select(Unit).where(Unit.code == code)) if code else None
     if clash is not None and clash is not current:
         errors["code"] = f"Mã “{code}” đã dùng cho {clash.name}."
@@ -137,8 +143,11 @@ def get_user(actor: User, user_id) -> User:
 
 
 def create_user(actor: User, data: Mapping[str, Any]) -> User:
-    """Create an account with roles at units the actor administers."""
+    """Create an account with roles at units the actor administers. PermissionDenied for non-administrators."""
+    require_administrator(actor)
     errors: dict[str, str] = {}
+    if not permissions.is_global_admin(actor) and not any(r.get("role") for r in data.get("roles") or []):
+        errors["roles"] = "Giao ít nhất một vai trò tại đơn vị thuộc phạm vi quản trị của bạn."
     username = _required(data, "username", "tên đăng nhập", errors, 80).lower()
     if username and db.session.scalar(select(User).where(func.lower(User.username) == username)):
         errors["username"] = f"Tên đăng nhập “{username}” đã có."
@@ -153,7 +162,16 @@ def create_user(actor: User, data: Mapping[str, Any]) -> User:
 
 
 def update_user(actor: User, user: User, data: Mapping[str, Any]) -> User:
-    """Change name, active flag, password (if given) and roles (if given)."""
+    """Change name, active flag, password (if given) and roles (if given).
+
+    PermissionDenied unless the account holds a role in the actor's scope; its name, password and active flag
+    only change if every role it holds is in the actor's scope (a district admin cannot lock out or take over a
+    provincial account that also holds a role in the district)."""
+    if not _administers_account(actor, user, fully=False):
+        _deny("Tài khoản này không thuộc phạm vi quản trị của bạn.")
+    if _changes_identity(user, data) and not _administers_account(actor, user, fully=True):
+        _deny("Tài khoản này còn giữ vai trò ngoài phạm vi quản trị của bạn: chỉ quản trị cấp trên mới được "
+              "đổi tên, đặt lại mật khẩu hoặc khóa tài khoản.")
     errors: dict[str, str] = {}
     if data.get("password"):
         _check_password(data["password"], errors)
@@ -178,11 +196,12 @@ def set_roles(actor: User, user: User, roles: list[Mapping[str, Any]]) -> None:
     for entry in roles:
         role = entry.get("role")
         if role not in {r.value for r in Role}:
-            raise ValidationError(f"Vai trò “{role}” không hợp lệ.", fields={"roles": "Vai trò không hợp lệ."})
+            message = f"Vai trò “{role}” không hợp lệ."
+            raise ValidationError(message, fields={"roles": message})
         unit = _get(Unit, entry["unit_id"], "đơn vị") if entry.get("unit_id") else None
         if unit is None and role != Role.admin:
-            raise ValidationError(f"Vai trò {Role(role).title} cần gắn với một đơn vị.",
-                                  fields={"roles": "Thiếu đơn vị."})
+            message = f"Vai trò {Role(role).title} cần gắn với một đơn vị."
+            raise ValidationError(message, fields={"roles": message})
         if not permissions.can_administer(actor, unit):
             _deny("Bạn không được giao vai trò tại đơn vị ngoài phạm vi quản trị của mình.")
         wanted.add((role, unit.id if unit else None))
@@ -222,8 +241,9 @@ def save_award_form(actor: User, data: Mapping[str, Any], form: AwardForm | None
         errors["nominee_kinds"] = "Chọn ít nhất một đối tượng: tập thể, cá nhân."
     if owner.level not in REVIEW_LEVELS:
         errors["owner_unit_id"] = "Đơn vị tặng phải là cấp tỉnh, huyện hoặc xã."
-    if not permissions.can_manage_awards(actor, owner):
-        _deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị tặng mới được quản lý hình thức này.")
+    for unit in {owner, form.owner_unit} if form is not None else {owner}:
+        if not permissions.can_manage_awards(actor, unit):
+            _deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị tặng mới được quản lý hình thức này.")
     _raise_if(errors)
     form = form or AwardForm()
     form.name, form.owner_unit = name, owner
@@ -259,8 +279,9 @@ def save_campaign(actor: User, data: Mapping[str, Any], campaign: Campaign | Non
     for form in forms:
         if not (form.owner_unit.contains(owner) or owner.contains(form.owner_unit)):
             errors["award_form_ids"] = f"“{form.name}” không thuộc cùng tuyến với {owner.name}."
-    if not permissions.can_manage_awards(actor, owner):
-        _deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị mới được quản lý đợt thi đua.")
+    for unit in {owner, campaign.owner_unit} if campaign is not None else {owner}:
+        if not permissions.can_manage_awards(actor, unit):
+            _deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị mới được quản lý đợt thi đua.")
     _raise_if(errors)
     campaign = campaign or Campaign()
     campaign.title, campaign.owner_unit, campaign.award_forms = title, owner, forms
@@ -292,7 +313,6 @@ def units_in_scope(actor: User, *roles: Role) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
-
 def get_unit(actor: User, unit_id) -> Unit:
     """A unit in the actor's subtrees; NotFound otherwise."""
     unit = _get(Unit, unit_id, "đơn vị")
@@ -313,3 +333,66 @@ def get_campaign(actor: User, campaign_id) -> Campaign:
     if campaign not in visible_campaigns(actor):
         raise NotFound("Không tìm thấy đợt thi đua.")
     return campaign
+
+
+# Added for the administration pages ---------------------------------------------------------------------------
+
+def administers_some_unit(actor: User) -> bool:
+    return permissions.is_global_admin(actor) or bool(permissions.role_units(actor, Role.admin))
+
+
+def manages_awards_somewhere(actor: User) -> bool:
+    return permissions.is_global_admin(actor) or bool(permissions.role_units(actor, Role.secretariat, Role.admin))
+
+
+def require_administrator(actor: User, unit: Unit | None = None) -> None:
+    """PermissionDenied unless the actor administers `unit` (without one: any unit at all)."""
+    if not (permissions.can_administer(actor, unit) if unit is not None else administers_some_unit(actor)):
+        _deny("Chỉ quản trị hệ thống của đơn vị mới được thực hiện thao tác này.")
+
+
+def require_award_manager(actor: User, unit: Unit | None = None) -> None:
+    """PermissionDenied unless the actor manages award forms and campaigns of `unit` (without one: of any unit)."""
+    if not (permissions.can_manage_awards(actor, unit) if unit is not None else manages_awards_somewhere(actor)):
+        _deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị mới được quản lý hình thức khen thưởng, đợt thi đua.")
+
+
+def award_owner_units(actor: User) -> list[Unit]:
+    """Units that may own the actor's award forms and campaigns: review levels under their secretariat or admin."""
+    return [u for u in units_in_scope(actor, Role.secretariat, Role.admin) if u.level in REVIEW_LEVELS]
+
+
+def unit_tree(units: list[Unit]) -> list[tuple[Unit, int]]:
+    """`units` in tree order, each with its depth below the highest of them; siblings by level, then name."""
+    by_id = {u.id: u for u in units}
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id if unit.parent_id in by_id else None, []).append(unit)
+    order = list(Level)
+    ordered: list[tuple[Unit, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in sorted(children.get(parent_id, []), key=lambda u: (order.index(u.level), fold(u.name))):
+            ordered.append((unit, depth))
+            walk(unit.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _child_levels(level: Level) -> list[str]:
+    return [child.value for child, parents in ALLOWED_PARENTS.items() if level in parents]
+
+
+def _administers_account(actor: User, user: User, *, fully: bool) -> bool:
+    """Does the actor administer one (or, `fully`, every) role the account holds?"""
+    if permissions.is_global_admin(actor):
+        return True
+    inside = [permissions.can_administer(actor, a.unit) for a in user.roles]
+    return bool(inside) and (all(inside) if fully else any(inside))
+
+
+def _changes_identity(user: User, data: Mapping[str, Any]) -> bool:
+    return bool(data.get("password")) or (
+        "active" in data and bool(data["active"]) != user.active) or (
+        "full_name" in data and (clean(data["full_name"]) or user.username) != user.full_name)

@@ -1,0 +1,215 @@
+"""Forms of the administration pages. They check shapes and required fields; the services decide the rest
+(scope, levels, duplicates), and their field messages are put back on these forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from workflow import permissions
+from workflow.errors import ValidationError
+from workflow.models import AwardForm, Campaign, Unit, User
+from workflow.services import admin
+from workflow.states import Level, NomineeKind, Role
+
+BAD_CHOICE = "Lựa chọn không hợp lệ."
+BAD_DATE = "Ngày không hợp lệ."
+BLANK_ROLE_ROWS = 3
+
+
+def optional_int(value) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
+def unit_choices(units: list[Unit], blank: str | None = None) -> list[SelectChoice]:
+    """Units in tree order, indented by depth, with their code; a `blank` option first when given."""
+    choices = [SelectChoice("", blank)] if blank is not None else []
+    for unit, depth in admin.unit_tree(units):
+        choices.append(SelectChoice(str(unit.id), f"{'· ' * depth}{unit.name} ({unit.code})"))
+    return choices
+
+
+def with_current(units: list[Unit], current: Unit | None) -> list[Unit]:
+    """The choices plus the value the object has now, so editing other fields never fails on it."""
+    return units if current is None or current in units else [*units, current]
+
+
+def show_errors(form: FlaskForm, error: ValidationError, fallback: str) -> None:
+    """A service's field messages on the form's fields; messages for no single field above the form."""
+    for name, message in (error.fields or {fallback: error.message}).items():
+        target = form._fields.get(name)
+        if target is None or isinstance(target, FieldList):
+            form.form_errors.append(message)
+        else:
+            target.errors = [*target.errors, message]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def date_field(label: str, required: bool = True) -> DateField:
+    first = InputRequired("Vui lòng nhập ngày.") if required else Optional()
+    return DateField(label, validators=[first], invalid_value_message=BAD_DATE)
+
+
+# Units ------------------------------------------------------------------------------------------------------
+
+class UnitForm(FlaskForm):
+    name = StringField("Tên đơn vị", validators=[DataRequired("Vui lòng nhập tên đơn vị."),
+                                                 Length(max=255, message="Tên đơn vị tối đa 255 ký tự.")])
+    code = StringField("Mã đơn vị", validators=[DataRequired("Vui lòng nhập mã đơn vị."),
+                                                Length(max=40, message="Mã đơn vị tối đa 40 ký tự.")])
+    level = SelectField("Cấp", choices=[SelectChoice(lvl.value, lvl.title) for lvl in Level],
+                        validators=[DataRequired("Chọn cấp của đơn vị.")], invalid_choice_message=BAD_CHOICE)
+    # Whether the actor may put a unit there is the service's rule: any parent id reaches it.
+    parent_id = SelectField("Trực thuộc", coerce=optional_int, validate_choice=False,
+                            invalid_value_message=BAD_CHOICE)
+
+    def fill_choices(self, actor: User, unit: Unit | None = None) -> None:
+        """Parents: units the actor administers that can have units below them, never the unit's own subtree."""
+        parents = [u for u in admin.units_in_scope(actor, Role.admin)
+                   if u.level != Level.agency and not (unit is not None and unit.contains(u))]
+        parents = with_current(parents, unit.parent if unit is not None else None)
+        at_root = permissions.is_global_admin(actor) or (unit is not None and unit.parent is None)
+        self.parent_id.choices = unit_choices(parents, "— Không có (đơn vị cấp tỉnh) —" if at_root else None)
+
+    def service_data(self) -> dict:
+        return {"code": self.code.data, "name": self.name.data, "level": self.level.data,
+                "parent_id": self.parent_id.data}
+
+
+# Users and roles ---------------------------------------------------------------------------------------------
+
+class RoleRowForm(Form):
+    """One row of the roles editor: a role at a unit. A row without a role is ignored."""
+
+    role = SelectField("Vai trò", choices=[SelectChoice("", "— Không chọn —"),
+                                           *(SelectChoice(r.value, r.title) for r in Role)],
+                       default="", invalid_choice_message=BAD_CHOICE)
+    unit_id = SelectField("Đơn vị", coerce=optional_int, validate_choice=False, invalid_value_message=BAD_CHOICE)
+
+
+class _UserForm(FlaskForm):
+    full_name = StringField("Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."),
+                                                     Length(max=255, message="Họ và tên tối đa 255 ký tự.")])
+    confirm = PasswordField("Nhập lại mật khẩu", validators=[EqualTo("password", "Mật khẩu nhập lại không khớp.")])
+    role_rows = FieldList(FormField(RoleRowForm), min_entries=BLANK_ROLE_ROWS)
+
+    def fill_choices(self, actor: User) -> None:
+        blank = ("— Toàn hệ thống (chỉ với vai trò Quản trị hệ thống) —" if permissions.is_global_admin(actor)
+                 else "— Chọn đơn vị —")
+        choices = unit_choices(admin.units_in_scope(actor, Role.admin), blank)
+        for row in self.role_rows:
+            row.form.unit_id.choices = choices
+
+    def roles_data(self) -> list[dict]:
+        return [{"role": row.form.role.data, "unit_id": row.form.unit_id.data}
+                for row in self.role_rows if row.form.role.data]
+
+
+class UserCreateForm(_UserForm):
+    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."),
+                                                        Length(max=80, message="Tên đăng nhập tối đa 80 ký tự.")])
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")])
+
+    def service_data(self) -> dict:
+        return {"username": self.username.data, "full_name": self.full_name.data, "password": self.password.data,
+                "roles": self.roles_data()}
+
+
+class UserEditForm(_UserForm):
+    active = BooleanField("Tài khoản đang hoạt động (bỏ chọn để khóa: người dùng bị đăng xuất ngay)")
+    password = PasswordField("Mật khẩu mới", validators=[Optional()])
+
+    def service_data(self) -> dict:
+        return {"full_name": self.full_name.data, "active": self.active.data, "password": self.password.data or None,
+                "roles": self.roles_data()}
+
+
+def role_rows(actor: User, user: User) -> tuple[list[dict], list]:
+    """The user's roles the actor may edit, as rows with blank ones after; and the roles outside their scope."""
+    inside = [a for a in user.roles if permissions.can_administer(actor, a.unit)]
+    outside = [a for a in user.roles if a not in inside]
+    rows = [{"role": a.role, "unit_id": a.unit_id} for a in inside]
+    return rows + [{"role": "", "unit_id": None}] * BLANK_ROLE_ROWS, outside
+
+
+# Award forms and campaigns -----------------------------------------------------------------------------------
+
+class AwardFormForm(FlaskForm):
+    """Edits an AwardForm (hình thức khen thưởng)."""
+
+    name = StringField("Tên hình thức khen thưởng",
+                       validators=[DataRequired("Vui lòng nhập tên hình thức khen thưởng."),
+                                   Length(max=255, message="Tên tối đa 255 ký tự.")])
+    owner_unit_id = SelectField("Đơn vị tặng (cấp ra quyết định khen thưởng)", coerce=optional_int,
+                                validate_choice=False, invalid_value_message=BAD_CHOICE,
+                                validators=[DataRequired("Chọn đơn vị tặng.")])
+    nominee_kinds = MultiCheckboxField("Đối tượng được đề nghị",
+                                       choices=[SelectChoice(k.value, k.title) for k in NomineeKind],
+                                       invalid_choice_message=BAD_CHOICE)
+    criteria = TextAreaField("Tiêu chuẩn, điều kiện", validators=[Optional(), Length(max=20_000)],
+                             render_kw={"rows": 8})
+
+    def fill_choices(self, actor: User, form: AwardForm | None = None) -> None:
+        owners = with_current(admin.award_owner_units(actor), form.owner_unit if form else None)
+        self.owner_unit_id.choices = unit_choices(owners, "— Chọn đơn vị —")
+
+    def service_data(self) -> dict:
+        return {"name": self.name.data, "owner_unit_id": self.owner_unit_id.data,
+                "nominee_kinds": self.nominee_kinds.data, "criteria": self.criteria.data}
+
+
+class CampaignForm(FlaskForm):
+    title = StringField("Tên đợt thi đua", validators=[DataRequired("Vui lòng nhập tên đợt thi đua."),
+                                                       Length(max=255, message="Tên tối đa 255 ký tự.")])
+    owner_unit_id = SelectField("Đơn vị phát động", coerce=optional_int, validate_choice=False,
+                                invalid_value_message=BAD_CHOICE, validators=[DataRequired("Chọn đơn vị phát động.")])
+    starts_on = date_field("Ngày bắt đầu")
+    ends_on = date_field("Ngày kết thúc")
+    nomination_deadline = date_field("Hạn gửi hồ sơ đề nghị", required=False)
+    award_form_ids = MultiCheckboxField("Hình thức khen thưởng áp dụng", coerce=int,
+                                        invalid_choice_message=BAD_CHOICE, invalid_value_message=BAD_CHOICE)
+    description = TextAreaField("Nội dung, yêu cầu", validators=[Optional(), Length(max=20_000)],
+                                render_kw={"rows": 6})
+
+    def fill_choices(self, actor: User, campaign: Campaign | None = None) -> None:
+        owners = with_current(admin.award_owner_units(actor), campaign.owner_unit if campaign else None)
+        self.owner_unit_id.choices = unit_choices(owners, "— Chọn đơn vị —")
+        forms = admin.visible_award_forms(actor)
+        forms += [f for f in (campaign.award_forms if campaign else []) if f not in forms]
+        self.award_form_ids.choices = [SelectChoice(str(f.id), f"{f.name} ({f.owner_unit.name})") for f in forms]
+
+    def service_data(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "title", "owner_unit_id", "starts_on", "ends_on", "nomination_deadline", "award_form_ids", "description")}
+
+
+def saved(form: FlaskForm, save, fallback: str):
+    """On a valid submission, what `save()` returns; None when there is nothing to save yet or the service
+    refused the data (its messages are then on the form, which re-renders with everything typed)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return save()
+    except ValidationError as error:
+        show_errors(form, error, fallback)
+        return None
+
+
+def status(form: FlaskForm) -> int:
+    return 422 if form.errors else 200

@@ -1,0 +1,40 @@
+"""Accounts and their roles, for administrators, within the units they administer."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from blueprints.admin.forms import UserCreateForm, UserEditForm, role_rows, saved, status
+from workflow import permissions
+from workflow.services import admin
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.get("/")
+def index():
+    admin.require_administrator(current_user)
+    return render_template("admin/users.html", users=admin.visible_users(current_user),
+                           administers=lambda unit: permissions.can_administer(current_user, unit))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    admin.require_administrator(current_user)
+    form = UserCreateForm()
+    form.fill_choices(current_user)
+    if user := saved(form, lambda: admin.create_user(current_user, form.service_data()), "username"):
+        flash(f"Đã tạo tài khoản “{user.username}”.", "success")
+        return redirect(url_for(".index"))
+    return render_template("admin/user_form.html", form=form, user=None, outside=[]), status(form)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+def edit(user_id: int):
+    user = admin.get_user(current_user, user_id)
+    rows, outside = role_rows(current_user, user)
+    form = UserEditForm(obj=user, role_rows=rows)
+    form.fill_choices(current_user)
+    if saved(form, lambda: admin.update_user(current_user, user, form.service_data()), "active"):
+        flash(f"Đã lưu tài khoản “{user.username}”.", "success")
+        return redirect(url_for(".index"))
+    return render_template("admin/user_form.html", form=form, user=user, outside=outside), status(form)

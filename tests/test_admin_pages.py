@@ -1,0 +1,475 @@
+"""The administration pages: units, accounts and roles, award forms and campaigns, each within the user's scope."""
+
+import re
+
+import pytest
+
+from tests.factories import PASSWORD, make_user
+from workflow.extensions import db
+from workflow.models import AwardForm, Campaign, Unit, User
+from workflow.services import admin
+
+
+def _fresh(model, obj_id):
+    db.session.expire_all()
+    return db.session.get(model, obj_id)
+
+
+def _unit(code) -> Unit:
+    db.session.expire_all()
+    return admin.unit_by_code(code)
+
+
+def _user(username) -> User | None:
+    db.session.expire_all()
+    return db.session.scalar(db.select(User).where(User.username == username))
+
+
+def _codes(page) -> list[str]:
+    return re.findall(r'data-unit="([^"]+)"', page.text)
+
+
+def _usernames(page) -> list[str]:
+    return re.findall(r'data-user="([^"]+)"', page.text)
+
+
+def _unit_form(unit=None, **overrides):
+    data = {"code": "", "name": "", "level": "commune", "parent_id": ""}
+    if unit is not None:
+        data |= {"code": unit.code, "name": unit.name, "level": unit.level, "parent_id": unit.parent_id or ""}
+    return data | overrides
+
+
+def _role_rows(*rows, blanks=2):
+    data = {}
+    for index, (role, unit) in enumerate([*rows, *[("", None)] * blanks]):
+        data[f"role_rows-{index}-role"] = role
+        data[f"role_rows-{index}-unit_id"] = unit.id if unit else ""
+    return data
+
+
+# The index ---------------------------------------------------------------------------------------------------
+
+EVERY_CARD = ["Đơn vị", "Tài khoản & vai trò", "Hình thức khen thưởng", "Đợt thi đua"]
+CATALOGUES = ["Đơn vị", "Hình thức khen thưởng", "Đợt thi đua"]
+
+
+@pytest.mark.parametrize(("username", "cards", "read_only"), [
+    ("admin", EVERY_CARD, []),
+    ("admin_d", EVERY_CARD, []),
+    ("secretariat_d", CATALOGUES, ["Đơn vị"]),
+    ("clerk_c1", CATALOGUES, CATALOGUES),
+])
+def test_index_shows_the_cards_the_users_rights_allow(world, client, auth, username, cards, read_only):
+    auth.login(username)
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    shown = re.findall(r'card-title">([^<]+)</h2>\s*<p[^>]*>([^<]+)</p>', page.text)
+    assert [title for title, _ in shown] == [c.replace("&", "&amp;") for c in cards]
+    assert [title for title, text in shown if "Chỉ xem." in text] == read_only
+
+
+# Units -------------------------------------------------------------------------------------------------------
+
+def test_global_admin_sees_the_whole_tree_in_order_with_levels_and_indentation(world, client, auth):
+    auth.login("admin")
+    page = client.get("/admin/units/")
+    assert _codes(page) == ["Q", "Q1", "P", "D", "C1", "A1", "C2", "AD"]
+    row = page.text.split('data-unit="A1"')[1].split("</tr>")[0]
+    assert 'class="ps-5"' in row and "Trường THCS Lạc Dương" in row
+    assert "Cơ quan, doanh nghiệp, nhà trường" in row
+    assert page.text.count(">Sửa</a>") == 8
+
+
+def test_district_admin_sees_only_the_district_subtree(world, client, auth):
+    auth.login("admin_d")
+    page = client.get("/admin/units/")
+    assert _codes(page) == ["D", "C1", "A1", "C2", "AD"]
+    assert "Tỉnh Lâm Đồng" not in page.text and "Phường Phan Thiết" not in page.text
+    assert '<td class="ps-2">' in page.text.split('data-unit="C1"')[1].split("</tr>")[0]
+    assert '<td class="ps-0">Huyện Lạc Dương</td>' in page.text
+
+
+def test_clerk_browses_their_units_read_only(world, client, auth):
+    auth.login("clerk_c1")
+    page = client.get("/admin/units/")
+    assert _codes(page) == ["C1", "A1"]
+    assert "Cấp xã" in page.text and "chỉ xem" in page.text
+    assert ">Sửa</a>" not in page.text and "+ Thêm đơn vị" not in page.text
+
+
+def test_district_admin_adds_a_commune_under_the_district(world, client, auth):
+    auth.login("admin_d")
+    form = client.get(f"/admin/units/new?parent_id={world.d.id}")
+    assert f'<option selected value="{world.d.id}">Huyện Lạc Dương (D)</option>' in form.text
+    page = client.post("/admin/units/new", data=_unit_form(code="C3", name="Xã Đưng K’Nớ", parent_id=world.d.id),
+                       follow_redirects=True)
+    assert page.status_code == 200 and "Đã thêm đơn vị “Xã Đưng K’Nớ”." in page.text
+    unit = _unit("C3")
+    assert (unit.name, unit.level, unit.parent_id) == ("Xã Đưng K’Nớ", "commune", world.d.id)
+    assert unit.path == f"{world.d.path}{unit.id}/"
+    assert "C3" in _codes(page)
+
+
+def test_admin_renames_and_recodes_a_unit(world, client, auth):
+    auth.login("admin_d")
+    page = client.post(f"/admin/units/{world.c2.id}/edit", follow_redirects=True,
+                       data=_unit_form(world.c2, code="LD-DASAR", name="Xã Đạ Sar (mới)"))
+    assert "Đã lưu đơn vị “Xã Đạ Sar (mới)”." in page.text
+    unit = _fresh(Unit, world.c2.id)
+    assert (unit.code, unit.name, unit.parent_id) == ("LD-DASAR", "Xã Đạ Sar (mới)", world.d.id)
+
+
+def test_moving_a_commune_under_its_province_rewrites_the_subtree_paths(world, client, auth):
+    auth.login("admin")
+    page = client.post(f"/admin/units/{world.c1.id}/edit", follow_redirects=True,
+                       data=_unit_form(world.c1, parent_id=world.p.id))
+    assert page.status_code == 200
+    c1, a1, c2 = _unit("C1"), _unit("A1"), _unit("C2")
+    assert c1.parent_id == world.p.id and c1.path == f"/{world.p.id}/{c1.id}/"
+    assert a1.parent_id == c1.id and a1.path == f"/{world.p.id}/{c1.id}/{a1.id}/"
+    assert c2.path == f"/{world.p.id}/{world.d.id}/{c2.id}/"
+    assert _codes(page) == ["Q", "Q1", "P", "D", "C2", "AD", "C1", "A1"]
+
+
+def test_a_duplicate_unit_code_is_refused_and_the_typed_values_are_kept(world, client, auth):
+    auth.login("admin_d")
+    page = client.post("/admin/units/new", data=_unit_form(code="C2", name="Xã Lát", parent_id=world.d.id))
+    assert page.status_code == 422
+    assert "Mã “C2” đã dùng cho Xã Đạ Sar." in page.text
+    assert 'value="Xã Lát"' in page.text and 'value="C2"' in page.text
+    assert db.session.scalar(db.select(db.func.count(Unit.id))) == 8
+
+
+def test_a_missing_name_is_refused_in_vietnamese(world, client, auth):
+    auth.login("admin_d")
+    page = client.post("/admin/units/new", data=_unit_form(code="C9", parent_id=world.d.id))
+    assert page.status_code == 422
+    assert "Vui lòng nhập tên đơn vị." in page.text and 'value="C9"' in page.text
+
+
+def test_district_admin_cannot_create_a_province_level_unit(world, client, auth):
+    auth.login("admin_d")
+    under_district = client.post("/admin/units/new", data=_unit_form(code="P2", name="Tỉnh Lạ", level="province",
+                                                                     parent_id=world.d.id))
+    assert under_district.status_code == 422
+    assert "Cấp tỉnh không thể trực thuộc cấp huyện." in under_district.text
+    as_root = client.post("/admin/units/new", follow_redirects=True,
+                          data=_unit_form(code="P2", name="Tỉnh Lạ", level="province", parent_id=""))
+    assert "Bạn không có quyền quản trị đơn vị này." in as_root.text
+    assert db.session.scalar(db.select(Unit).where(Unit.code == "P2")) is None
+
+
+def test_changing_a_level_that_would_strand_the_units_below_is_refused(world, client, auth):
+    auth.login("admin")
+    page = client.post(f"/admin/units/{world.d.id}/edit", data=_unit_form(world.d, level="commune"))
+    assert page.status_code == 422
+    assert "Không thể chuyển thành cấp xã" in page.text
+    assert _unit("D").level == "district"
+
+
+def test_a_unit_outside_the_scope_is_not_found_and_a_clerk_may_not_edit_their_own(world, client, auth):
+    auth.login("admin_d")
+    assert client.get(f"/admin/units/{world.q1.id}/edit").status_code == 404
+    assert client.get(f"/admin/units/{world.p.id}/edit").status_code == 404
+    auth.logout()
+    auth.login("clerk_c1")
+    assert client.get(f"/admin/units/{world.c1.id}/edit").status_code == 403
+    refused = client.post(f"/admin/units/{world.c1.id}/edit", data=_unit_form(world.c1, name="Đổi tên"),
+                          follow_redirects=True)
+    assert refused.status_code == 403
+    assert _unit("C1").name == "Thị trấn Lạc Dương"
+
+
+ONLY_ADMINS = "Chỉ quản trị hệ thống của đơn vị mới được thực hiện thao tác này."
+ONLY_SECRETARIAT = "Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị mới được quản lý"
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("/admin/units/new", ONLY_ADMINS), ("/admin/users/new", ONLY_ADMINS), ("/admin/users/", ONLY_ADMINS),
+    ("/admin/award-forms/new", ONLY_SECRETARIAT), ("/admin/campaigns/new", ONLY_SECRETARIAT),
+])
+def test_a_clerk_gets_403_on_administration_pages(world, client, auth, url, message):
+    auth.login("clerk_c1")
+    page = client.get(url)
+    assert page.status_code == 403
+    assert message in page.text
+
+
+def test_administration_pages_need_a_login(world, client):
+    for url in ("/admin/", "/admin/units/", "/admin/campaigns/new"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_a_clerk_posting_a_create_form_changes_nothing(world, client, auth):
+    auth.login("clerk_c1")
+    page = client.post("/admin/units/new", data=_unit_form(code="C7", name="Xã Bảy", parent_id=world.c1.id),
+                       follow_redirects=True)
+    assert page.status_code == 403
+    users = client.post("/admin/users/new", follow_redirects=True,
+                        data={"username": "ke_gian", "full_name": "Kẻ gian", "password": "matkhau999",
+                              "confirm": "matkhau999", **_role_rows(blanks=3)})
+    assert users.status_code == 403
+    assert db.session.scalar(db.select(Unit).where(Unit.code == "C7")) is None
+    assert _user("ke_gian") is None
+
+
+# Users and roles ----------------------------------------------------------------------------------------------
+
+def test_district_admin_lists_only_accounts_of_the_district(world, client, auth):
+    auth.login("admin_d")
+    names = _usernames(client.get("/admin/users/"))
+    assert names == ["admin_d", "clerk_a1", "clerk_ad", "clerk_c1", "clerk_c2", "clerk_d", "reviewer_c1",
+                     "reviewer_c2", "reviewer_d", "secretariat_d"]
+
+
+def test_global_admin_lists_every_account_with_roles_and_state(world, client, auth):
+    auth.login("admin")
+    page = client.get("/admin/users/")
+    assert len(_usernames(page)) == 16
+    row = page.text.split('data-user="reviewer_q1"')[1].split("</tr>")[0]
+    assert "Lãnh đạo duyệt, xét – Phường Phan Thiết" in row and "Đang hoạt động" in row
+    assert "Quản trị hệ thống – toàn hệ thống" in page.text
+
+
+def test_admin_creates_an_account_with_two_roles(world, client, auth):
+    auth.login("admin_d")
+    page = client.post("/admin/users/new", follow_redirects=True, data={
+        "username": "CanBo_DaSar", "full_name": "Nguyễn Thị Lan", "password": "matkhau456", "confirm": "matkhau456",
+        **_role_rows(("clerk", world.c2), ("reviewer", world.ad), blanks=0)})
+    assert "Đã tạo tài khoản “canbo_dasar”." in page.text
+    user = _user("canbo_dasar")
+    assert user.full_name == "Nguyễn Thị Lan" and user.active and user.check_password("matkhau456")
+    assert sorted((a.role, a.unit_id) for a in user.roles) == [("clerk", world.c2.id), ("reviewer", world.ad.id)]
+
+
+def test_admin_edits_name_password_and_roles(world, client, auth):
+    auth.login("admin_d")
+    form = client.get(f"/admin/users/{world.clerk_c1.id}/edit")
+    assert 'value="Clerk C1"' in form.text and form.text.count('name="role_rows-') == 8
+    page = client.post(f"/admin/users/{world.clerk_c1.id}/edit", follow_redirects=True, data={
+        "full_name": "Trần Văn Bình", "active": "y", "password": "matkhaumoi1", "confirm": "matkhaumoi1",
+        **_role_rows(("", world.c1), ("reviewer", world.c2))})
+    assert "Đã lưu tài khoản “clerk_c1”." in page.text
+    user = _user("clerk_c1")
+    assert user.full_name == "Trần Văn Bình" and user.check_password("matkhaumoi1")
+    assert [(a.role, a.unit_id) for a in user.roles] == [("reviewer", world.c2.id)]
+
+
+def test_a_weak_password_is_refused_and_the_typed_values_are_kept(world, client, auth):
+    auth.login("admin_d")
+    page = client.post("/admin/users/new", data={
+        "username": "cb_moi", "full_name": "Lê Văn Cường", "password": "12345678", "confirm": "12345678",
+        **_role_rows(("clerk", world.c2))})
+    assert page.status_code == 422
+    assert "Mật khẩu cần có cả chữ và số." in page.text
+    assert 'value="cb_moi"' in page.text and 'value="Lê Văn Cường"' in page.text
+    assert f'<option selected value="{world.c2.id}">' in page.text
+    assert _user("cb_moi") is None
+
+
+def test_a_role_without_a_unit_is_refused_with_a_message_above_the_roles(world, client, auth):
+    auth.login("admin")
+    page = client.post("/admin/users/new", data={
+        "username": "cb_moi", "full_name": "Lê Văn Cường", "password": "matkhau456", "confirm": "matkhau456",
+        **_role_rows(("clerk", None))})
+    assert page.status_code == 422
+    assert "Vai trò Cán bộ đơn vị cần gắn với một đơn vị." in page.text
+    assert _user("cb_moi") is None
+
+
+def test_district_admin_cannot_grant_a_global_admin_role(world, client, auth):
+    auth.login("admin_d")
+    page = client.post("/admin/users/new", follow_redirects=True, data={
+        "username": "sieu_quan_tri", "full_name": "Siêu quản trị", "password": "matkhau456", "confirm": "matkhau456",
+        **_role_rows(("admin", None))})
+    assert "Bạn không được giao vai trò tại đơn vị ngoài phạm vi quản trị của mình." in page.text
+    assert _user("sieu_quan_tri") is None
+    edit = client.post(f"/admin/users/{world.clerk_c1.id}/edit", follow_redirects=True, data={
+        "full_name": "Clerk C1", "active": "y", **_role_rows(("clerk", world.c1), ("admin", None))})
+    assert "ngoài phạm vi quản trị" in edit.text
+    assert [(a.role, a.unit_id) for a in _user("clerk_c1").roles] == [("clerk", world.c1.id)]
+
+
+def test_district_admin_keeps_roles_outside_their_scope_and_cannot_reset_that_account(world, client, auth):
+    shared = make_user("lanh_dao", [("reviewer", world.q), ("clerk", world.c1)])
+    db.session.commit()
+    auth.login("admin_d")
+    form = client.get(f"/admin/users/{shared.id}/edit")
+    assert "Vai trò ngoài phạm vi quản trị của bạn (giữ nguyên):" in form.text and "Tỉnh Bình Thuận" in form.text
+    client.post(f"/admin/users/{shared.id}/edit", data={
+        "full_name": "Lanh Dao", "active": "y", **_role_rows(("reviewer", world.c1))})
+    assert sorted((a.role, a.unit_id) for a in _user("lanh_dao").roles) == [
+        ("reviewer", world.c1.id), ("reviewer", world.q.id)]
+    page = client.post(f"/admin/users/{shared.id}/edit", follow_redirects=True, data={
+        "full_name": "Lanh Dao", "active": "y", "password": "chiemquyen1", "confirm": "chiemquyen1",
+        **_role_rows(("reviewer", world.c1))})
+    assert "chỉ quản trị cấp trên mới được đổi tên, đặt lại mật khẩu hoặc khóa tài khoản" in page.text
+    assert _user("lanh_dao").check_password(PASSWORD)
+
+
+def test_an_account_outside_the_scope_is_not_found(world, client, auth):
+    auth.login("admin_d")
+    assert client.get(f"/admin/users/{world.clerk_q1.id}/edit").status_code == 404
+    assert client.get(f"/admin/users/{world.admin.id}/edit").status_code == 404
+
+
+def test_deactivating_a_user_logs_them_out_at_once(app, world, client, auth):
+    # The victim's requests get an app context of their own: the test's context (and its `g`, where
+    # Flask-Login caches the current user) is shared by every request made directly inside it.
+    victim = app.test_client()
+    with app.app_context():
+        victim.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+        assert victim.get("/").status_code == 200
+    auth.login("admin_d")
+    page = client.post(f"/admin/users/{world.clerk_c1.id}/edit", follow_redirects=True, data={
+        "full_name": "Clerk C1", **_role_rows(("clerk", world.c1))})
+    assert "Đã khóa" in page.text.split('data-user="clerk_c1"')[1].split("</tr>")[0]
+    assert _user("clerk_c1").active is False
+    with app.app_context():
+        response = victim.get("/")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+        again = victim.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+        assert "Tài khoản đã bị khóa." in again.text
+
+
+def test_an_admin_cannot_lock_themselves_out(world, client, auth):
+    auth.login("admin_d")
+    page = client.post(f"/admin/users/{world.admin_d.id}/edit", data={
+        "full_name": "Admin D", **_role_rows(("admin", world.d))})
+    assert page.status_code == 422 and "Không thể tự khóa tài khoản của chính mình." in page.text
+    assert _user("admin_d").active is True
+
+
+# Award forms -------------------------------------------------------------------------------------------------
+
+def _award_ids(page) -> list[int]:
+    return [int(i) for i in re.findall(r'data-award-form="(\d+)"', page.text)]
+
+
+def test_award_forms_list_shows_those_of_the_users_line_only(world, client, auth):
+    auth.login("clerk_c1")
+    page = client.get("/admin/award-forms/")
+    assert _award_ids(page) == [world.form_d.id, world.form_p.id]
+    assert "Huyện Lạc Dương" in page.text and "Tập thể, Cá nhân" in page.text
+    assert ">Sửa</a>" not in page.text and "Thêm hình thức" not in page.text
+    auth.logout()
+    auth.login("secretariat_q")
+    page = client.get("/admin/award-forms/")
+    assert _award_ids(page) == [world.form_q.id]
+    assert "Cá nhân" in page.text and "Tập thể" not in page.text and page.text.count(">Sửa</a>") == 1
+
+
+def test_secretariat_edits_only_the_forms_of_their_own_unit(world, client, auth):
+    auth.login("secretariat_d")
+    page = client.get("/admin/award-forms/")
+    assert f"/admin/award-forms/{world.form_d.id}/edit" in page.text
+    assert f"/admin/award-forms/{world.form_p.id}/edit" not in page.text
+    assert client.get(f"/admin/award-forms/{world.form_p.id}/edit").status_code == 403
+    assert client.get(f"/admin/award-forms/{world.form_q.id}/edit").status_code == 404
+
+
+def test_secretariat_creates_an_award_form(world, client, auth):
+    auth.login("secretariat_d")
+    criteria = "Có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ; " * 5
+    page = client.post("/admin/award-forms/new", follow_redirects=True, data={
+        "name": "Giấy khen của Trưởng Công an huyện", "owner_unit_id": world.d.id,
+        "nominee_kinds": ["individual"], "criteria": criteria})
+    assert "Đã thêm hình thức khen thưởng “Giấy khen của Trưởng Công an huyện”." in page.text
+    assert "<details><summary>Có thành tích xuất sắc" in page.text
+    form = db.session.scalar(db.select(AwardForm).where(AwardForm.name == "Giấy khen của Trưởng Công an huyện"))
+    assert (form.owner_unit_id, form.nominee_kinds, form.criteria) == (world.d.id, ["individual"], criteria.strip())
+
+
+def test_secretariat_edits_kinds_and_criteria_of_an_award_form(world, client, auth):
+    auth.login("secretariat_d")
+    form = client.get(f"/admin/award-forms/{world.form_d.id}/edit")
+    assert form.text.count("checked") == 2
+    client.post(f"/admin/award-forms/{world.form_d.id}/edit", data={
+        "name": world.form_d.name, "owner_unit_id": world.d.id, "nominee_kinds": ["collective"],
+        "criteria": "Hoàn thành xuất sắc nhiệm vụ năm."})
+    saved = _fresh(AwardForm, world.form_d.id)
+    assert (saved.accepts_collective, saved.accepts_individual) == (True, False)
+    assert saved.criteria == "Hoàn thành xuất sắc nhiệm vụ năm."
+
+
+def test_an_award_form_without_nominee_kinds_is_refused_and_the_typed_values_are_kept(world, client, auth):
+    auth.login("secretariat_d")
+    page = client.post("/admin/award-forms/new", data={
+        "name": "Giấy khen đặc biệt", "owner_unit_id": world.d.id, "criteria": "Tiêu chuẩn riêng."})
+    assert page.status_code == 422
+    assert "Chọn ít nhất một đối tượng: tập thể, cá nhân." in page.text
+    assert 'value="Giấy khen đặc biệt"' in page.text and "Tiêu chuẩn riêng.</textarea>" in page.text
+    assert db.session.scalar(db.select(AwardForm).where(AwardForm.name == "Giấy khen đặc biệt")) is None
+
+
+# Campaigns ---------------------------------------------------------------------------------------------------
+
+def _campaign_ids(page) -> list[int]:
+    return [int(i) for i in re.findall(r'data-campaign="(\d+)"', page.text)]
+
+
+def _campaign_form(world, **overrides):
+    return {"title": "Sơ kết 6 tháng đầu năm 2026", "owner_unit_id": world.d.id, "starts_on": "2026-01-01",
+            "ends_on": "2026-06-30", "nomination_deadline": "2026-07-15",
+            "award_form_ids": [world.form_d.id, world.form_p.id],
+            "description": "Tổng hợp kết quả 6 tháng."} | overrides
+
+
+def test_campaigns_list_shows_those_of_the_users_scope(world, client, auth):
+    auth.login("reviewer_c1")
+    page = client.get("/admin/campaigns/")
+    assert _campaign_ids(page) == [world.campaign_d.id]
+    assert "01/01/2026 – 31/12/2026" in page.text and world.form_p.name in page.text
+    assert ">Sửa</a>" not in page.text
+    auth.logout()
+    auth.login("secretariat_q")
+    page = client.get("/admin/campaigns/")
+    assert _campaign_ids(page) == [world.campaign_q.id] and page.text.count(">Sửa</a>") == 1
+    assert client.get(f"/admin/campaigns/{world.campaign_d.id}/edit").status_code == 404
+
+
+def test_secretariat_creates_a_campaign(world, client, auth):
+    auth.login("secretariat_d")
+    page = client.post("/admin/campaigns/new", data=_campaign_form(world), follow_redirects=True)
+    assert "Đã thêm đợt thi đua “Sơ kết 6 tháng đầu năm 2026”." in page.text
+    campaign = db.session.scalar(db.select(Campaign).where(Campaign.title == "Sơ kết 6 tháng đầu năm 2026"))
+    assert (campaign.owner_unit_id, str(campaign.starts_on), str(campaign.ends_on),
+            str(campaign.nomination_deadline)) == (world.d.id, "2026-01-01", "2026-06-30", "2026-07-15")
+    assert [f.id for f in campaign.award_forms] == [world.form_d.id, world.form_p.id]
+    assert campaign.description == "Tổng hợp kết quả 6 tháng."
+
+
+def test_secretariat_edits_a_campaign(world, client, auth):
+    auth.login("secretariat_d")
+    form = client.get(f"/admin/campaigns/{world.campaign_d.id}/edit")
+    assert 'value="2026-01-01"' in form.text and form.text.count("checked") == 2
+    client.post(f"/admin/campaigns/{world.campaign_d.id}/edit", data=_campaign_form(
+        world, title="Phong trào năm 2026 (gia hạn)", nomination_deadline="", award_form_ids=[world.form_d.id]))
+    campaign = _fresh(Campaign, world.campaign_d.id)
+    assert campaign.title == "Phong trào năm 2026 (gia hạn)" and campaign.nomination_deadline is None
+    assert [f.id for f in campaign.award_forms] == [world.form_d.id]
+
+
+def test_a_campaign_ending_before_it_starts_is_refused_and_the_typed_values_are_kept(world, client, auth):
+    auth.login("secretariat_d")
+    page = client.post("/admin/campaigns/new", data=_campaign_form(world, ends_on="2025-12-31"))
+    assert page.status_code == 422
+    assert "Ngày kết thúc phải sau ngày bắt đầu." in page.text
+    assert 'value="Sơ kết 6 tháng đầu năm 2026"' in page.text and 'value="2025-12-31"' in page.text
+    assert "Tổng hợp kết quả 6 tháng.</textarea>" in page.text
+
+
+def test_a_campaign_with_a_form_of_another_line_is_refused(world, client, auth):
+    auth.login("admin")
+    page = client.post("/admin/campaigns/new", data=_campaign_form(world, award_form_ids=[world.form_q.id]))
+    assert page.status_code == 422
+    assert "không thuộc cùng tuyến với Huyện Lạc Dương" in page.text
+
+
+def test_a_date_that_is_not_a_date_is_refused_in_vietnamese(world, client, auth):
+    auth.login("secretariat_d")
+    page = client.post("/admin/campaigns/new", data=_campaign_form(world, starts_on="31/02/2026"))
+    assert page.status_code == 422 and "Ngày không hợp lệ." in page.text
+    assert 'value="31/02/2026"' in page.text
