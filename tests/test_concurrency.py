@@ -1,0 +1,212 @@
+"""Two people acting on the same nomination at the same moment: exactly one wins, the others get a Conflict.
+
+Each thread has its own app context, hence its own session and connection, as two web requests would.
+The optimistic lock (`version`) and the database's own locking decide; nothing is written twice.
+"""
+
+import threading
+
+import pytest
+
+from tests.factories import create_nomination, make_user, nomination_data
+from workflow.errors import Conflict, DomainError
+from workflow.extensions import db
+from workflow.models import Nomination, NominationEvent, User
+from workflow.services import listing, nominations
+from workflow.states import State
+
+
+def race(app, nomination_id: int, moves: list[tuple[int, str, str]]) -> list[str]:
+    """Run each (user id, action, comment) in its own thread, all released at once; what each one got."""
+    barrier = threading.Barrier(len(moves))
+    outcomes: list[str | None] = [None] * len(moves)
+
+    def attempt(index: int, user_id: int, action: str, comment: str) -> None:
+        with app.app_context():
+            try:
+                user = db.session.get(User, user_id)
+                nomination = db.session.get(Nomination, nomination_id)
+                assert nomination.state  # loaded before the race starts, like a page on screen
+                barrier.wait(timeout=10)
+                nominations.perform(user, nomination, action, comment=comment)
+                db.session.commit()
+                outcomes[index] = "done"
+            except DomainError as error:
+                db.session.rollback()
+                outcomes[index] = type(error).__name__
+            except Exception as error:  # noqa: BLE001 - reported to the test, never swallowed
+                db.session.rollback()
+                outcomes[index] = f"unexpected {type(error).__name__}: {error}"
+
+    threads = [threading.Thread(target=attempt, args=(i, *move)) for i, move in enumerate(moves)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+def reload(nomination_id: int) -> Nomination:
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.get(Nomination, nomination_id)
+
+
+def events(nomination_id: int, action: str | None = None) -> list[NominationEvent]:
+    query = db.select(NominationEvent).where(NominationEvent.nomination_id == nomination_id)
+    if action:
+        query = query.where(NominationEvent.action == action)
+    return list(db.session.scalars(query))
+
+
+@pytest.mark.parametrize("contenders", [2, 8])
+def test_reviewers_approving_at_the_same_instant_exactly_one_wins(app, world, contenders):
+    reviewers = [world.reviewer_c1] + [make_user(f"lanhdao_xa_{i}", [("reviewer", world.c1)])
+                                       for i in range(contenders - 1)]
+    nomination = create_nomination(world, state=State.submitted)
+    nomination_id, version = nomination.id, nomination.version
+    db.session.commit()
+
+    outcomes = race(app, nomination_id, [(r.id, "approve", "Đồng ý") for r in reviewers])
+
+    assert sorted(outcomes) == ["Conflict"] * (contenders - 1) + ["done"], outcomes
+    nomination = reload(nomination_id)
+    assert nomination.state == "commune_approved"
+    assert nomination.version == version + 1
+    approvals = events(nomination_id, "approve")
+    assert len(approvals) == 1
+    assert approvals[0].actor_id == reviewers[outcomes.index("done")].id
+
+
+def test_the_same_reviewer_double_clicking_approves_once(app, world):
+    nomination = create_nomination(world, state=State.commune_approved)
+    outcomes = race(app, nomination.id, [(world.reviewer_d.id, "approve", "")] * 2)
+    assert sorted(outcomes) == ["Conflict", "done"]
+    assert reload(nomination.id).state == "district_approved"
+    assert len(events(nomination.id, "approve")) == 2  # the commune's and the district's, not a third
+
+
+def test_a_return_and_an_approval_at_the_same_instant_one_wins_and_history_matches_the_state(app, world):
+    second = make_user("lanhdao_xa_2", [("reviewer", world.c1)])
+    nomination = create_nomination(world, state=State.submitted)
+    outcomes = race(app, nomination.id, [(world.reviewer_c1.id, "approve", "Đồng ý"),
+                                         (second.id, "return", "Thiếu biên bản họp xét.")])
+    assert sorted(outcomes) == ["Conflict", "done"]
+    nomination = reload(nomination.id)
+    winner = "approve" if outcomes[0] == "done" else "return"
+    assert nomination.state == {"approve": "commune_approved", "return": "returned"}[winner]
+    assert [e.action for e in listing.history(nomination)] == ["create", "submit", winner]
+
+
+def test_a_withdrawal_racing_an_approval_never_leaves_both(app, world):
+    nomination = create_nomination(world, state=State.submitted)
+    outcomes = race(app, nomination.id, [(world.clerk_c1.id, "withdraw", ""),
+                                         (world.reviewer_c1.id, "approve", "")])
+    assert sorted(outcomes) == ["Conflict", "done"]
+    nomination = reload(nomination.id)
+    assert nomination.state == ("withdrawn" if outcomes[0] == "done" else "commune_approved")
+    assert len(listing.history(nomination)) == 3
+
+
+def test_acting_on_a_page_loaded_before_someone_elses_approval_is_a_conflict(app, world):
+    second = make_user("lanhdao_xa_2", [("reviewer", world.c1)])
+    nomination_id = create_nomination(world, state=State.submitted).id
+    stale = db.session.get(Nomination, nomination_id)
+    assert stale.state == "submitted"  # this session's copy is now on screen
+
+    with app.app_context():  # another request: its own session
+        other = db.session.get(Nomination, nomination_id)
+        nominations.perform(db.session.get(User, world.reviewer_c1.id), other, "approve")
+        db.session.commit()
+
+    with pytest.raises(Conflict):
+        nominations.perform(second, stale, "reject", comment="Không đủ tiêu chuẩn.")
+    nomination = reload(nomination_id)
+    assert nomination.state == "commune_approved"
+    assert [e.action for e in listing.history(nomination)] == ["create", "submit", "approve"]
+
+
+def test_a_stale_version_to_perform_is_a_conflict_and_changes_nothing(world):
+    nomination = create_nomination(world, state=State.submitted)
+    version = nomination.version
+    for stale in (version - 1, str(version - 1), version + 1, "abc"):
+        with pytest.raises(Conflict):
+            nominations.perform(world.reviewer_c1, nomination, "approve", version=stale)
+    db.session.commit()
+    nomination = reload(nomination.id)
+    assert (nomination.state, nomination.version) == ("submitted", version)
+    assert len(listing.history(nomination)) == 2
+    nominations.perform(world.reviewer_c1, nomination, "approve", version=str(version))
+    assert nomination.state == "commune_approved"
+
+
+def test_a_stale_version_to_update_is_a_conflict_and_changes_nothing(world):
+    nomination = create_nomination(world, state=State.returned)
+    version = nomination.version
+    with pytest.raises(Conflict):
+        nominations.update(world.clerk_c1, nomination, {"nominee_name": "Trần Thị Mai"}, version=version - 1)
+    db.session.commit()
+    nomination = reload(nomination.id)
+    assert (nomination.nominee_name, nomination.version) == ("Nguyễn Văn Hậu", version)
+    assert listing.history(nomination)[-1].action == "return"
+    nominations.update(world.clerk_c1, nomination, {"nominee_name": "Trần Thị Mai"}, version=version)
+    db.session.commit()
+    assert reload(nomination.id).nominee_name == "Trần Thị Mai"
+
+
+def test_bulk_approval_does_what_it_may_and_says_in_vietnamese_why_it_skipped_the_rest(world):
+    ok_1 = create_nomination(world, state=State.submitted, name="Nguyễn Văn Hậu")
+    ok_2 = create_nomination(world, world.a1, state=State.submitted, name="Trường THCS Lạc Dương",
+                             kind="collective")
+    draft = create_nomination(world, state=State.draft, name="Cil Ha Sin")
+    other_commune = create_nomination(world, world.c2, state=State.submitted, name="Bon Niêng Ha Phi")
+    district_level = create_nomination(world, state=State.commune_approved, name="Trần Thị Mai")
+    missing = 987654
+    moved, unmoved = [ok_1, ok_2], [draft, other_commune, district_level]
+    before = {n.id: (n.state, n.version, len(listing.history(n))) for n in unmoved}
+
+    result = nominations.perform_many(
+        world.reviewer_c1, [ok_1.id, draft.id, other_commune.id, ok_1.id, district_level.id, missing, ok_2.id],
+        "approve", comment="Đồng ý đề nghị.")
+    db.session.commit()
+
+    assert result.done == [ok_1.id, ok_2.id]
+    assert result.skipped == [
+        {"id": draft.id, "reason": "Không thể “Duyệt” hồ sơ đang ở trạng thái “Dự thảo”."},
+        {"id": other_commune.id, "reason": "Không tìm thấy hồ sơ đề nghị."},
+        {"id": district_level.id,
+         "reason": "Chỉ lãnh đạo của cấp đang xét duyệt hồ sơ mới được thực hiện thao tác này."},
+        {"id": missing, "reason": "Không tìm thấy hồ sơ đề nghị."},
+    ]
+    db.session.expire_all()
+    for nomination in moved:
+        fresh = db.session.get(Nomination, nomination.id)
+        assert fresh.state == "commune_approved"
+        assert [(e.action, e.comment) for e in listing.history(fresh)][-1] == ("approve", "Đồng ý đề nghị.")
+    for nomination in unmoved:
+        fresh = db.session.get(Nomination, nomination.id)
+        assert (fresh.state, fresh.version, len(listing.history(fresh))) == before[nomination.id]
+
+
+def test_bulk_return_without_a_reason_does_nothing(world):
+    nomination = create_nomination(world, state=State.submitted)
+    with pytest.raises(DomainError, match="lý do"):
+        nominations.perform_many(world.reviewer_c1, [nomination.id], "return", comment="  ")
+    db.session.commit()
+    assert reload(nomination.id).state == "submitted"
+
+
+def test_bulk_actions_skip_a_nomination_the_actor_created_and_keep_the_others(world):
+    both = make_user("canbo_kiem_lanhdao", [("clerk", world.c1), ("reviewer", world.c1)])
+    own = nominations.create(both, nomination_data(world))
+    nominations.perform(world.clerk_c1, own, "submit")
+    other = create_nomination(world, state=State.submitted, name="Trần Thị Mai")
+
+    result = nominations.perform_many(both, [own.id, other.id], "approve")
+    db.session.commit()
+
+    assert result.done == [other.id]
+    assert result.skipped == [{"id": own.id, "reason": "Không được tự duyệt hồ sơ do chính mình lập hoặc gửi."}]
+    assert reload(own.id).state == "submitted"
+    assert reload(other.id).state == "commune_approved"

@@ -1,0 +1,68 @@
+"""The Alembic migrations build exactly the schema the models describe, on SQLite and on PostgreSQL,
+and come back down to an empty database."""
+
+import logging
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from app import create_app
+from tests.conftest import BACKENDS, scratch_postgres_database
+from workflow.extensions import db
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+@contextmanager
+def loggers_kept():
+    """env.py runs logging.config.fileConfig, which disables every logger already created: undo that."""
+    before = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
+              if isinstance(logger, logging.Logger)}
+    root_level, root_handlers = logging.root.level, list(logging.root.handlers)
+    try:
+        yield
+    finally:
+        for name, disabled in before.items():
+            logging.getLogger(name).disabled = disabled
+        logging.root.setLevel(root_level)
+        logging.root.handlers[:] = root_handlers
+
+
+@contextmanager
+def fresh_database(backend: str, tmp_path: Path):
+    with ExitStack() as stack:
+        if backend == "sqlite":
+            yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        else:
+            yield stack.enter_context(scratch_postgres_database("antq_migrations_test"))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_migrations_build_on_an_empty_database_exactly_the_schema_of_the_models(backend, tmp_path):
+    with fresh_database(backend, tmp_path) as url, loggers_kept():
+        migrated = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+        with migrated.app_context():
+            try:
+                assert inspect(db.engine).get_table_names() == []
+                flask_migrate.upgrade(directory=MIGRATIONS)
+
+                with db.engine.connect() as connection:
+                    context = MigrationContext.configure(connection, opts={"compare_type": True})
+                    differences = compare_metadata(context, db.metadata)
+                    tables = set(inspect(connection).get_table_names())
+                assert differences == []
+                assert tables == {t.name for t in db.metadata.sorted_tables} | {"alembic_version"}
+
+                flask_migrate.downgrade(directory=MIGRATIONS, revision="base")
+                assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+                flask_migrate.upgrade(directory=MIGRATIONS)  # and back up again from base
+                assert "nominations" in inspect(db.engine).get_table_names()
+            finally:
+                db.session.remove()
+                db.engine.dispose()
