@@ -7,6 +7,8 @@ from functools import partial
 from types import SimpleNamespace
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, make_url, text
 from werkzeug.security import generate_password_hash
 
@@ -55,8 +57,9 @@ def fast_password_hashing():
     """scrypt costs ~80 ms a password and every world has 16 accounts: tests hash with one PBKDF2 round.
     check_password_hash reads the method from the stored hash, so logging in works the same."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("workflow.models.users.generate_password_hash",
-                      partial(generate_password_hash, method="pbkdf2:sha256:1"))
+        patch.setattr(
+            "workflow.models.users.generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1")
+        )
         yield
 
 
@@ -77,13 +80,16 @@ def database(request, tmp_path_factory):
 
 @pytest.fixture
 def app(database, tmp_path):
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database.url,
-        "SECRET_KEY": "test",
-        "WTF_CSRF_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database.url,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     app.config["BACKEND"] = database.backend
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -102,6 +108,17 @@ def _empty_all_tables() -> None:
             for table in tables:
                 if "id" in table.c:
                     connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"))
+
+
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty `g`, as in production, although a test keeps one app context open
+    (so tests can use db.session): Flask-Login caches the signed-in user in `g`, and a cached user would
+    otherwise leak from one client's request into another's."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -54,12 +54,15 @@ EVERY_CARD = ["Đơn vị", "Tài khoản & vai trò", "Hình thức khen thư�
 CATALOGUES = ["Đơn vị", "Hình thức khen thưởng", "Đợt thi đua"]
 
 
-@pytest.mark.parametrize(("username", "cards", "read_only"), [
-    ("admin", EVERY_CARD, []),
-    ("admin_d", EVERY_CARD, []),
-    ("secretariat_d", CATALOGUES, ["Đơn vị"]),
-    ("clerk_c1", CATALOGUES, CATALOGUES),
-])
+@pytest.mark.parametrize(
+    ("username", "cards", "read_only"),
+    [
+        ("admin", EVERY_CARD, []),
+        ("admin_d", EVERY_CARD, []),
+        ("secretariat_d", CATALOGUES, ["Đơn vị"]),
+        ("clerk_c1", CATALOGUES, CATALOGUES),
+    ],
+)
 def test_index_shows_the_cards_the_users_rights_allow(world, client, auth, username, cards, read_only):
     auth.login(username)
     page = client.get("/admin/")
@@ -70,6 +73,7 @@ def test_index_shows_the_cards_the_users_rights_allow(world, client, auth, usern
 
 
 # Units -------------------------------------------------------------------------------------------------------
+
 
 def test_global_admin_sees_the_whole_tree_in_order_with_levels_and_indentation(world, client, auth):
     auth.login("admin")
@@ -102,8 +106,9 @@ def test_district_admin_adds_a_commune_under_the_district(world, client, auth):
     auth.login("admin_d")
     form = client.get(f"/admin/units/new?parent_id={world.d.id}")
     assert f'<option selected value="{world.d.id}">Huyện Lạc Dương (D)</option>' in form.text
-    page = client.post("/admin/units/new", data=_unit_form(code="C3", name="Xã Đưng K’Nớ", parent_id=world.d.id),
-                       follow_redirects=True)
+    page = client.post(
+        "/admin/units/new", data=_unit_form(code="C3", name="Xã Đưng K’Nớ", parent_id=world.d.id), follow_redirects=True
+    )
     assert page.status_code == 200 and "Đã thêm đơn vị “Xã Đưng K’Nớ”." in page.text
     unit = _unit("C3")
     assert (unit.name, unit.level, unit.parent_id) == ("Xã Đưng K’Nớ", "commune", world.d.id)
@@ -113,8 +118,11 @@ def test_district_admin_adds_a_commune_under_the_district(world, client, auth):
 
 def test_admin_renames_and_recodes_a_unit(world, client, auth):
     auth.login("admin_d")
-    page = client.post(f"/admin/units/{world.c2.id}/edit", follow_redirects=True,
-                       data=_unit_form(world.c2, code="LD-DASAR", name="Xã Đạ Sar (mới)"))
+    page = client.post(
+        f"/admin/units/{world.c2.id}/edit",
+        follow_redirects=True,
+        data=_unit_form(world.c2, code="LD-DASAR", name="Xã Đạ Sar (mới)"),
+    )
     assert "Đã lưu đơn vị “Xã Đạ Sar (mới)”." in page.text
     unit = _fresh(Unit, world.c2.id)
     assert (unit.code, unit.name, unit.parent_id) == ("LD-DASAR", "Xã Đạ Sar (mới)", world.d.id)
@@ -122,8 +130,9 @@ def test_admin_renames_and_recodes_a_unit(world, client, auth):
 
 def test_moving_a_commune_under_its_province_rewrites_the_subtree_paths(world, client, auth):
     auth.login("admin")
-    page = client.post(f"/admin/units/{world.c1.id}/edit", follow_redirects=True,
-                       data=_unit_form(world.c1, parent_id=world.p.id))
+    page = client.post(
+        f"/admin/units/{world.c1.id}/edit", follow_redirects=True, data=_unit_form(world.c1, parent_id=world.p.id)
+    )
     assert page.status_code == 200
     c1, a1, c2 = _unit("C1"), _unit("A1"), _unit("C2")
     assert c1.parent_id == world.p.id and c1.path == f"/{world.p.id}/{c1.id}/"
@@ -150,12 +159,16 @@ def test_a_missing_name_is_refused_in_vietnamese(world, client, auth):
 
 def test_district_admin_cannot_create_a_province_level_unit(world, client, auth):
     auth.login("admin_d")
-    under_district = client.post("/admin/units/new", data=_unit_form(code="P2", name="Tỉnh Lạ", level="province",
-                                                                     parent_id=world.d.id))
+    under_district = client.post(
+        "/admin/units/new", data=_unit_form(code="P2", name="Tỉnh Lạ", level="province", parent_id=world.d.id)
+    )
     assert under_district.status_code == 422
     assert "Cấp tỉnh không thể trực thuộc cấp huyện." in under_district.text
-    as_root = client.post("/admin/units/new", follow_redirects=True,
-                          data=_unit_form(code="P2", name="Tỉnh Lạ", level="province", parent_id=""))
+    as_root = client.post(
+        "/admin/units/new",
+        follow_redirects=True,
+        data=_unit_form(code="P2", name="Tỉnh Lạ", level="province", parent_id=""),
+    )
     assert "Bạn không có quyền quản trị đơn vị này." in as_root.text
     assert db.session.scalar(db.select(Unit).where(Unit.code == "P2")) is None
 
@@ -175,8 +188,9 @@ def test_a_unit_outside_the_scope_is_not_found_and_a_clerk_may_not_edit_their_ow
     auth.logout()
     auth.login("clerk_c1")
     assert client.get(f"/admin/units/{world.c1.id}/edit").status_code == 403
-    refused = client.post(f"/admin/units/{world.c1.id}/edit", data=_unit_form(world.c1, name="Đổi tên"),
-                          follow_redirects=True)
+    refused = client.post(
+        f"/admin/units/{world.c1.id}/edit", data=_unit_form(world.c1, name="Đổi tên"), follow_redirects=True
+    )
     assert refused.status_code == 403
     assert _unit("C1").name == "Thị trấn Lạc Dương"
 
@@ -185,10 +199,16 @@ ONLY_ADMINS = "Chỉ quản trị hệ thống của đơn vị mới được t
 ONLY_SECRETARIAT = "Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị mới được quản lý"
 
 
-@pytest.mark.parametrize(("url", "message"), [
-    ("/admin/units/new", ONLY_ADMINS), ("/admin/users/new", ONLY_ADMINS), ("/admin/users/", ONLY_ADMINS),
-    ("/admin/award-forms/new", ONLY_SECRETARIAT), ("/admin/campaigns/new", ONLY_SECRETARIAT),
-])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/admin/units/new", ONLY_ADMINS),
+        ("/admin/users/new", ONLY_ADMINS),
+        ("/admin/users/", ONLY_ADMINS),
+        ("/admin/award-forms/new", ONLY_SECRETARIAT),
+        ("/admin/campaigns/new", ONLY_SECRETARIAT),
+    ],
+)
 def test_a_clerk_gets_403_on_administration_pages(world, client, auth, url, message):
     auth.login("clerk_c1")
     page = client.get(url)
@@ -204,12 +224,21 @@ def test_administration_pages_need_a_login(world, client):
 
 def test_a_clerk_posting_a_create_form_changes_nothing(world, client, auth):
     auth.login("clerk_c1")
-    page = client.post("/admin/units/new", data=_unit_form(code="C7", name="Xã Bảy", parent_id=world.c1.id),
-                       follow_redirects=True)
+    page = client.post(
+        "/admin/units/new", data=_unit_form(code="C7", name="Xã Bảy", parent_id=world.c1.id), follow_redirects=True
+    )
     assert page.status_code == 403
-    users = client.post("/admin/users/new", follow_redirects=True,
-                        data={"username": "ke_gian", "full_name": "Kẻ gian", "password": "matkhau999",
-                              "confirm": "matkhau999", **_role_rows(blanks=3)})
+    users = client.post(
+        "/admin/users/new",
+        follow_redirects=True,
+        data={
+            "username": "ke_gian",
+            "full_name": "Kẻ gian",
+            "password": "matkhau999",
+            "confirm": "matkhau999",
+            **_role_rows(blanks=3),
+        },
+    )
     assert users.status_code == 403
     assert db.session.scalar(db.select(Unit).where(Unit.code == "C7")) is None
     assert _user("ke_gian") is None
@@ -217,11 +246,22 @@ def test_a_clerk_posting_a_create_form_changes_nothing(world, client, auth):
 
 # Users and roles ----------------------------------------------------------------------------------------------
 
+
 def test_district_admin_lists_only_accounts_of_the_district(world, client, auth):
     auth.login("admin_d")
     names = _usernames(client.get("/admin/users/"))
-    assert names == ["admin_d", "clerk_a1", "clerk_ad", "clerk_c1", "clerk_c2", "clerk_d", "reviewer_c1",
-                     "reviewer_c2", "reviewer_d", "secretariat_d"]
+    assert names == [
+        "admin_d",
+        "clerk_a1",
+        "clerk_ad",
+        "clerk_c1",
+        "clerk_c2",
+        "clerk_d",
+        "reviewer_c1",
+        "reviewer_c2",
+        "reviewer_d",
+        "secretariat_d",
+    ]
 
 
 def test_global_admin_lists_every_account_with_roles_and_state(world, client, auth):
@@ -235,9 +275,17 @@ def test_global_admin_lists_every_account_with_roles_and_state(world, client, au
 
 def test_admin_creates_an_account_with_two_roles(world, client, auth):
     auth.login("admin_d")
-    page = client.post("/admin/users/new", follow_redirects=True, data={
-        "username": "CanBo_DaSar", "full_name": "Nguyễn Thị Lan", "password": "matkhau456", "confirm": "matkhau456",
-        **_role_rows(("clerk", world.c2), ("reviewer", world.ad), blanks=0)})
+    page = client.post(
+        "/admin/users/new",
+        follow_redirects=True,
+        data={
+            "username": "CanBo_DaSar",
+            "full_name": "Nguyễn Thị Lan",
+            "password": "matkhau456",
+            "confirm": "matkhau456",
+            **_role_rows(("clerk", world.c2), ("reviewer", world.ad), blanks=0),
+        },
+    )
     assert "Đã tạo tài khoản “canbo_dasar”." in page.text
     user = _user("canbo_dasar")
     assert user.full_name == "Nguyễn Thị Lan" and user.active and user.check_password("matkhau456")
@@ -248,9 +296,17 @@ def test_admin_edits_name_password_and_roles(world, client, auth):
     auth.login("admin_d")
     form = client.get(f"/admin/users/{world.clerk_c1.id}/edit")
     assert 'value="Clerk C1"' in form.text and form.text.count('name="role_rows-') == 8
-    page = client.post(f"/admin/users/{world.clerk_c1.id}/edit", follow_redirects=True, data={
-        "full_name": "Trần Văn Bình", "active": "y", "password": "matkhaumoi1", "confirm": "matkhaumoi1",
-        **_role_rows(("", world.c1), ("reviewer", world.c2))})
+    page = client.post(
+        f"/admin/users/{world.clerk_c1.id}/edit",
+        follow_redirects=True,
+        data={
+            "full_name": "Trần Văn Bình",
+            "active": "y",
+            "password": "matkhaumoi1",
+            "confirm": "matkhaumoi1",
+            **_role_rows(("", world.c1), ("reviewer", world.c2)),
+        },
+    )
     assert "Đã lưu tài khoản “clerk_c1”." in page.text
     user = _user("clerk_c1")
     assert user.full_name == "Trần Văn Bình" and user.check_password("matkhaumoi1")
@@ -259,9 +315,16 @@ def test_admin_edits_name_password_and_roles(world, client, auth):
 
 def test_a_weak_password_is_refused_and_the_typed_values_are_kept(world, client, auth):
     auth.login("admin_d")
-    page = client.post("/admin/users/new", data={
-        "username": "cb_moi", "full_name": "Lê Văn Cường", "password": "12345678", "confirm": "12345678",
-        **_role_rows(("clerk", world.c2))})
+    page = client.post(
+        "/admin/users/new",
+        data={
+            "username": "cb_moi",
+            "full_name": "Lê Văn Cường",
+            "password": "12345678",
+            "confirm": "12345678",
+            **_role_rows(("clerk", world.c2)),
+        },
+    )
     assert page.status_code == 422
     assert "Mật khẩu cần có cả chữ và số." in page.text
     assert 'value="cb_moi"' in page.text and 'value="Lê Văn Cường"' in page.text
@@ -271,9 +334,16 @@ def test_a_weak_password_is_refused_and_the_typed_values_are_kept(world, client,
 
 def test_a_role_without_a_unit_is_refused_with_a_message_above_the_roles(world, client, auth):
     auth.login("admin")
-    page = client.post("/admin/users/new", data={
-        "username": "cb_moi", "full_name": "Lê Văn Cường", "password": "matkhau456", "confirm": "matkhau456",
-        **_role_rows(("clerk", None))})
+    page = client.post(
+        "/admin/users/new",
+        data={
+            "username": "cb_moi",
+            "full_name": "Lê Văn Cường",
+            "password": "matkhau456",
+            "confirm": "matkhau456",
+            **_role_rows(("clerk", None)),
+        },
+    )
     assert page.status_code == 422
     assert "Vai trò Cán bộ đơn vị cần gắn với một đơn vị." in page.text
     assert _user("cb_moi") is None
@@ -281,13 +351,24 @@ def test_a_role_without_a_unit_is_refused_with_a_message_above_the_roles(world, 
 
 def test_district_admin_cannot_grant_a_global_admin_role(world, client, auth):
     auth.login("admin_d")
-    page = client.post("/admin/users/new", follow_redirects=True, data={
-        "username": "sieu_quan_tri", "full_name": "Siêu quản trị", "password": "matkhau456", "confirm": "matkhau456",
-        **_role_rows(("admin", None))})
+    page = client.post(
+        "/admin/users/new",
+        follow_redirects=True,
+        data={
+            "username": "sieu_quan_tri",
+            "full_name": "Siêu quản trị",
+            "password": "matkhau456",
+            "confirm": "matkhau456",
+            **_role_rows(("admin", None)),
+        },
+    )
     assert "Bạn không được giao vai trò tại đơn vị ngoài phạm vi quản trị của mình." in page.text
     assert _user("sieu_quan_tri") is None
-    edit = client.post(f"/admin/users/{world.clerk_c1.id}/edit", follow_redirects=True, data={
-        "full_name": "Clerk C1", "active": "y", **_role_rows(("clerk", world.c1), ("admin", None))})
+    edit = client.post(
+        f"/admin/users/{world.clerk_c1.id}/edit",
+        follow_redirects=True,
+        data={"full_name": "Clerk C1", "active": "y", **_role_rows(("clerk", world.c1), ("admin", None))},
+    )
     assert "ngoài phạm vi quản trị" in edit.text
     assert [(a.role, a.unit_id) for a in _user("clerk_c1").roles] == [("clerk", world.c1.id)]
 
@@ -298,13 +379,25 @@ def test_district_admin_keeps_roles_outside_their_scope_and_cannot_reset_that_ac
     auth.login("admin_d")
     form = client.get(f"/admin/users/{shared.id}/edit")
     assert "Vai trò ngoài phạm vi quản trị của bạn (giữ nguyên):" in form.text and "Tỉnh Bình Thuận" in form.text
-    client.post(f"/admin/users/{shared.id}/edit", data={
-        "full_name": "Lanh Dao", "active": "y", **_role_rows(("reviewer", world.c1))})
+    client.post(
+        f"/admin/users/{shared.id}/edit",
+        data={"full_name": "Lanh Dao", "active": "y", **_role_rows(("reviewer", world.c1))},
+    )
     assert sorted((a.role, a.unit_id) for a in _user("lanh_dao").roles) == [
-        ("reviewer", world.c1.id), ("reviewer", world.q.id)]
-    page = client.post(f"/admin/users/{shared.id}/edit", follow_redirects=True, data={
-        "full_name": "Lanh Dao", "active": "y", "password": "chiemquyen1", "confirm": "chiemquyen1",
-        **_role_rows(("reviewer", world.c1))})
+        ("reviewer", world.c1.id),
+        ("reviewer", world.q.id),
+    ]
+    page = client.post(
+        f"/admin/users/{shared.id}/edit",
+        follow_redirects=True,
+        data={
+            "full_name": "Lanh Dao",
+            "active": "y",
+            "password": "chiemquyen1",
+            "confirm": "chiemquyen1",
+            **_role_rows(("reviewer", world.c1)),
+        },
+    )
     assert "chỉ quản trị cấp trên mới được đổi tên, đặt lại mật khẩu hoặc khóa tài khoản" in page.text
     assert _user("lanh_dao").check_password(PASSWORD)
 
@@ -316,33 +409,34 @@ def test_an_account_outside_the_scope_is_not_found(world, client, auth):
 
 
 def test_deactivating_a_user_logs_them_out_at_once(app, world, client, auth):
-    # The victim's requests get an app context of their own: the test's context (and its `g`, where
-    # Flask-Login caches the current user) is shared by every request made directly inside it.
     victim = app.test_client()
-    with app.app_context():
-        victim.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
-        assert victim.get("/").status_code == 200
+    victim.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    assert victim.get("/").status_code == 200
     auth.login("admin_d")
-    page = client.post(f"/admin/users/{world.clerk_c1.id}/edit", follow_redirects=True, data={
-        "full_name": "Clerk C1", **_role_rows(("clerk", world.c1))})
+    page = client.post(
+        f"/admin/users/{world.clerk_c1.id}/edit",
+        follow_redirects=True,
+        data={"full_name": "Clerk C1", **_role_rows(("clerk", world.c1))},
+    )
     assert "Đã khóa" in page.text.split('data-user="clerk_c1"')[1].split("</tr>")[0]
     assert _user("clerk_c1").active is False
-    with app.app_context():
-        response = victim.get("/")
-        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-        again = victim.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
-        assert "Tài khoản đã bị khóa." in again.text
+    response = victim.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    again = victim.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    assert "Tài khoản đã bị khóa." in again.text
 
 
 def test_an_admin_cannot_lock_themselves_out(world, client, auth):
     auth.login("admin_d")
-    page = client.post(f"/admin/users/{world.admin_d.id}/edit", data={
-        "full_name": "Admin D", **_role_rows(("admin", world.d))})
+    page = client.post(
+        f"/admin/users/{world.admin_d.id}/edit", data={"full_name": "Admin D", **_role_rows(("admin", world.d))}
+    )
     assert page.status_code == 422 and "Không thể tự khóa tài khoản của chính mình." in page.text
     assert _user("admin_d").active is True
 
 
 # Award forms -------------------------------------------------------------------------------------------------
+
 
 def _award_ids(page) -> list[int]:
     return [int(i) for i in re.findall(r'data-award-form="(\d+)"', page.text)]
@@ -373,9 +467,16 @@ def test_secretariat_edits_only_the_forms_of_their_own_unit(world, client, auth)
 def test_secretariat_creates_an_award_form(world, client, auth):
     auth.login("secretariat_d")
     criteria = "Có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ; " * 5
-    page = client.post("/admin/award-forms/new", follow_redirects=True, data={
-        "name": "Giấy khen của Trưởng Công an huyện", "owner_unit_id": world.d.id,
-        "nominee_kinds": ["individual"], "criteria": criteria})
+    page = client.post(
+        "/admin/award-forms/new",
+        follow_redirects=True,
+        data={
+            "name": "Giấy khen của Trưởng Công an huyện",
+            "owner_unit_id": world.d.id,
+            "nominee_kinds": ["individual"],
+            "criteria": criteria,
+        },
+    )
     assert "Đã thêm hình thức khen thưởng “Giấy khen của Trưởng Công an huyện”." in page.text
     assert "<details><summary>Có thành tích xuất sắc" in page.text
     form = db.session.scalar(db.select(AwardForm).where(AwardForm.name == "Giấy khen của Trưởng Công an huyện"))
@@ -386,9 +487,15 @@ def test_secretariat_edits_kinds_and_criteria_of_an_award_form(world, client, au
     auth.login("secretariat_d")
     form = client.get(f"/admin/award-forms/{world.form_d.id}/edit")
     assert form.text.count("checked") == 2
-    client.post(f"/admin/award-forms/{world.form_d.id}/edit", data={
-        "name": world.form_d.name, "owner_unit_id": world.d.id, "nominee_kinds": ["collective"],
-        "criteria": "Hoàn thành xuất sắc nhiệm vụ năm."})
+    client.post(
+        f"/admin/award-forms/{world.form_d.id}/edit",
+        data={
+            "name": world.form_d.name,
+            "owner_unit_id": world.d.id,
+            "nominee_kinds": ["collective"],
+            "criteria": "Hoàn thành xuất sắc nhiệm vụ năm.",
+        },
+    )
     saved = _fresh(AwardForm, world.form_d.id)
     assert (saved.accepts_collective, saved.accepts_individual) == (True, False)
     assert saved.criteria == "Hoàn thành xuất sắc nhiệm vụ năm."
@@ -396,8 +503,10 @@ def test_secretariat_edits_kinds_and_criteria_of_an_award_form(world, client, au
 
 def test_an_award_form_without_nominee_kinds_is_refused_and_the_typed_values_are_kept(world, client, auth):
     auth.login("secretariat_d")
-    page = client.post("/admin/award-forms/new", data={
-        "name": "Giấy khen đặc biệt", "owner_unit_id": world.d.id, "criteria": "Tiêu chuẩn riêng."})
+    page = client.post(
+        "/admin/award-forms/new",
+        data={"name": "Giấy khen đặc biệt", "owner_unit_id": world.d.id, "criteria": "Tiêu chuẩn riêng."},
+    )
     assert page.status_code == 422
     assert "Chọn ít nhất một đối tượng: tập thể, cá nhân." in page.text
     assert 'value="Giấy khen đặc biệt"' in page.text and "Tiêu chuẩn riêng.</textarea>" in page.text
@@ -406,15 +515,21 @@ def test_an_award_form_without_nominee_kinds_is_refused_and_the_typed_values_are
 
 # Campaigns ---------------------------------------------------------------------------------------------------
 
+
 def _campaign_ids(page) -> list[int]:
     return [int(i) for i in re.findall(r'data-campaign="(\d+)"', page.text)]
 
 
 def _campaign_form(world, **overrides):
-    return {"title": "Sơ kết 6 tháng đầu năm 2026", "owner_unit_id": world.d.id, "starts_on": "2026-01-01",
-            "ends_on": "2026-06-30", "nomination_deadline": "2026-07-15",
-            "award_form_ids": [world.form_d.id, world.form_p.id],
-            "description": "Tổng hợp kết quả 6 tháng."} | overrides
+    return {
+        "title": "Sơ kết 6 tháng đầu năm 2026",
+        "owner_unit_id": world.d.id,
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-06-30",
+        "nomination_deadline": "2026-07-15",
+        "award_form_ids": [world.form_d.id, world.form_p.id],
+        "description": "Tổng hợp kết quả 6 tháng.",
+    } | overrides
 
 
 def test_campaigns_list_shows_those_of_the_users_scope(world, client, auth):
@@ -435,8 +550,12 @@ def test_secretariat_creates_a_campaign(world, client, auth):
     page = client.post("/admin/campaigns/new", data=_campaign_form(world), follow_redirects=True)
     assert "Đã thêm đợt thi đua “Sơ kết 6 tháng đầu năm 2026”." in page.text
     campaign = db.session.scalar(db.select(Campaign).where(Campaign.title == "Sơ kết 6 tháng đầu năm 2026"))
-    assert (campaign.owner_unit_id, str(campaign.starts_on), str(campaign.ends_on),
-            str(campaign.nomination_deadline)) == (world.d.id, "2026-01-01", "2026-06-30", "2026-07-15")
+    assert (
+        campaign.owner_unit_id,
+        str(campaign.starts_on),
+        str(campaign.ends_on),
+        str(campaign.nomination_deadline),
+    ) == (world.d.id, "2026-01-01", "2026-06-30", "2026-07-15")
     assert [f.id for f in campaign.award_forms] == [world.form_d.id, world.form_p.id]
     assert campaign.description == "Tổng hợp kết quả 6 tháng."
 
@@ -445,8 +564,12 @@ def test_secretariat_edits_a_campaign(world, client, auth):
     auth.login("secretariat_d")
     form = client.get(f"/admin/campaigns/{world.campaign_d.id}/edit")
     assert 'value="2026-01-01"' in form.text and form.text.count("checked") == 2
-    client.post(f"/admin/campaigns/{world.campaign_d.id}/edit", data=_campaign_form(
-        world, title="Phong trào năm 2026 (gia hạn)", nomination_deadline="", award_form_ids=[world.form_d.id]))
+    client.post(
+        f"/admin/campaigns/{world.campaign_d.id}/edit",
+        data=_campaign_form(
+            world, title="Phong trào năm 2026 (gia hạn)", nomination_deadline="", award_form_ids=[world.form_d.id]
+        ),
+    )
     campaign = _fresh(Campaign, world.campaign_d.id)
     assert campaign.title == "Phong trào năm 2026 (gia hạn)" and campaign.nomination_deadline is None
     assert [f.id for f in campaign.award_forms] == [world.form_d.id]
