@@ -62,8 +62,9 @@ def events(nomination_id: int, action: str | None = None) -> list[NominationEven
 
 @pytest.mark.parametrize("contenders", [2, 8])
 def test_reviewers_approving_at_the_same_instant_exactly_one_wins(app, world, contenders):
-    reviewers = [world.reviewer_c1] + [make_user(f"lanhdao_xa_{i}", [("reviewer", world.c1)])
-                                       for i in range(contenders - 1)]
+    reviewers = [world.reviewer_c1] + [
+        make_user(f"lanhdao_xa_{i}", [("reviewer", world.c1)]) for i in range(contenders - 1)
+    ]
     nomination = create_nomination(world, state=State.submitted)
     nomination_id, version = nomination.id, nomination.version
     db.session.commit()
@@ -90,8 +91,11 @@ def test_the_same_reviewer_double_clicking_approves_once(app, world):
 def test_a_return_and_an_approval_at_the_same_instant_one_wins_and_history_matches_the_state(app, world):
     second = make_user("lanhdao_xa_2", [("reviewer", world.c1)])
     nomination = create_nomination(world, state=State.submitted)
-    outcomes = race(app, nomination.id, [(world.reviewer_c1.id, "approve", "Đồng ý"),
-                                         (second.id, "return", "Thiếu biên bản họp xét.")])
+    outcomes = race(
+        app,
+        nomination.id,
+        [(world.reviewer_c1.id, "approve", "Đồng ý"), (second.id, "return", "Thiếu biên bản họp xét.")],
+    )
     assert sorted(outcomes) == ["Conflict", "done"]
     nomination = reload(nomination.id)
     winner = "approve" if outcomes[0] == "done" else "return"
@@ -101,8 +105,7 @@ def test_a_return_and_an_approval_at_the_same_instant_one_wins_and_history_match
 
 def test_a_withdrawal_racing_an_approval_never_leaves_both(app, world):
     nomination = create_nomination(world, state=State.submitted)
-    outcomes = race(app, nomination.id, [(world.clerk_c1.id, "withdraw", ""),
-                                         (world.reviewer_c1.id, "approve", "")])
+    outcomes = race(app, nomination.id, [(world.clerk_c1.id, "withdraw", ""), (world.reviewer_c1.id, "approve", "")])
     assert sorted(outcomes) == ["Conflict", "done"]
     nomination = reload(nomination.id)
     assert nomination.state == ("withdrawn" if outcomes[0] == "done" else "commune_approved")
@@ -157,8 +160,7 @@ def test_a_stale_version_to_update_is_a_conflict_and_changes_nothing(world):
 
 def test_bulk_approval_does_what_it_may_and_says_in_vietnamese_why_it_skipped_the_rest(world):
     ok_1 = create_nomination(world, state=State.submitted, name="Nguyễn Văn Hậu")
-    ok_2 = create_nomination(world, world.a1, state=State.submitted, name="Trường THCS Lạc Dương",
-                             kind="collective")
+    ok_2 = create_nomination(world, world.a1, state=State.submitted, name="Trường THCS Lạc Dương", kind="collective")
     draft = create_nomination(world, state=State.draft, name="Cil Ha Sin")
     other_commune = create_nomination(world, world.c2, state=State.submitted, name="Bon Niêng Ha Phi")
     district_level = create_nomination(world, state=State.commune_approved, name="Trần Thị Mai")
@@ -167,16 +169,21 @@ def test_bulk_approval_does_what_it_may_and_says_in_vietnamese_why_it_skipped_th
     before = {n.id: (n.state, n.version, len(listing.history(n))) for n in unmoved}
 
     result = nominations.perform_many(
-        world.reviewer_c1, [ok_1.id, draft.id, other_commune.id, ok_1.id, district_level.id, missing, ok_2.id],
-        "approve", comment="Đồng ý đề nghị.")
+        world.reviewer_c1,
+        [ok_1.id, draft.id, other_commune.id, ok_1.id, district_level.id, missing, ok_2.id],
+        "approve",
+        comment="Đồng ý đề nghị.",
+    )
     db.session.commit()
 
     assert result.done == [ok_1.id, ok_2.id]
     assert result.skipped == [
         {"id": draft.id, "reason": "Không thể “Duyệt” hồ sơ đang ở trạng thái “Dự thảo”."},
         {"id": other_commune.id, "reason": "Không tìm thấy hồ sơ đề nghị."},
-        {"id": district_level.id,
-         "reason": "Chỉ lãnh đạo của cấp đang xét duyệt hồ sơ mới được thực hiện thao tác này."},
+        {
+            "id": district_level.id,
+            "reason": "Chỉ lãnh đạo của cấp đang xét duyệt hồ sơ mới được thực hiện thao tác này.",
+        },
         {"id": missing, "reason": "Không tìm thấy hồ sơ đề nghị."},
     ]
     db.session.expire_all()
@@ -210,3 +217,11 @@ def test_bulk_actions_skip_a_nomination_the_actor_created_and_keep_the_others(wo
     assert result.skipped == [{"id": own.id, "reason": "Không được tự duyệt hồ sơ do chính mình lập hoặc gửi."}]
     assert reload(own.id).state == "submitted"
     assert reload(other.id).state == "commune_approved"
+
+
+def test_bulk_action_with_ids_that_are_not_numbers_is_a_validation_error(world):
+    from workflow.errors import ValidationError
+    from workflow.services import nominations
+
+    with pytest.raises(ValidationError, match="Danh sách hồ sơ không hợp lệ"):
+        nominations.perform_many(world.reviewer_c1, ["12", "mười ba"], "approve")

@@ -54,8 +54,8 @@ class Nomination(db.Model):
     state: Mapped[str] = mapped_column(String(30), default=State.draft.value, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    # The review chain, fixed at submission: unit ids bottom-up, ending at the award form's owner.
-    review_chain: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # The review chain, fixed at submission: [{"unit_id", "level"}] bottom-up, ending at the award form's owner.
+    review_chain: Mapped[list[dict]] = mapped_column(JSON, default=list)
     # Who must act next: a role at a unit (clerk for drafts and returns, reviewer, or the secretariat).
     awaiting_role: Mapped[str | None] = mapped_column(String(20))
     awaiting_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
@@ -74,9 +74,7 @@ class Nomination(db.Model):
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="nomination", order_by="Attachment.id", cascade="all, delete-orphan"
     )
-    events: Mapped[list["NominationEvent"]] = relationship(
-        back_populates="nomination", order_by="NominationEvent.id"
-    )
+    events: Mapped[list["NominationEvent"]] = relationship(back_populates="nomination", order_by="NominationEvent.id")
 
     __mapper_args__ = {"version_id_col": version}
 

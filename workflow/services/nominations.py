@@ -17,8 +17,15 @@ from workflow.states import USER_ACTIONS, Action, NomineeKind, State
 from workflow.text import clean, fold
 
 NAME_MAX, POSITION_MAX, ACHIEVEMENTS_MAX = 500, 500, 20_000
-EDITABLE_FIELDS = ("campaign_id", "award_form_id", "unit_id", "nominee_kind", "nominee_name", "position",
-                   "achievements")
+EDITABLE_FIELDS = (
+    "campaign_id",
+    "award_form_id",
+    "unit_id",
+    "nominee_kind",
+    "nominee_name",
+    "position",
+    "achievements",
+)
 
 
 def get(actor: User, nomination_id: int) -> Nomination:
@@ -57,8 +64,15 @@ def update(actor: User, nomination: Nomination, data: Mapping[str, Any], *, vers
     return nomination
 
 
-def perform(actor: User, nomination: Nomination, action: str, *, comment: str = "",
-            version: int | None = None, today: date | None = None) -> Nomination:
+def perform(
+    actor: User,
+    nomination: Nomination,
+    action: str,
+    *,
+    comment: str = "",
+    version: int | None = None,
+    today: date | None = None,
+) -> Nomination:
     """Take a workflow action. Raises Conflict (wrong state, stale), PermissionDenied, ValidationError."""
     action = _action(action)
     check_version(nomination.version, version)
@@ -67,8 +81,9 @@ def perform(actor: User, nomination: Nomination, action: str, *, comment: str = 
         raise Conflict(f"Không thể “{action.title}” hồ sơ đang ở trạng thái “{nomination.state_enum.title}”.")
     require(permissions.action_denial(actor, nomination, action))
     if action.needs_reason and not comment:
-        raise ValidationError(f"Cần ghi rõ lý do khi “{action.title.lower()}”.",
-                              fields={"comment": "Vui lòng nhập lý do."})
+        raise ValidationError(
+            f"Cần ghi rõ lý do khi “{action.title.lower()}”.", fields={"comment": "Vui lòng nhập lý do."}
+        )
     if action == Action.submit:
         _prepare_submission(actor, nomination, today or date.today())
     machine.fire(nomination, action, actor=actor, comment=comment)
@@ -86,16 +101,21 @@ def perform_many(actor: User, ids: Iterable[int], action: str, *, comment: str =
     """Take one action on many nominations; each succeeds or is skipped with its reason, independently."""
     action = _action(action)
     if action.needs_reason and not clean(comment):
-        raise ValidationError(f"Cần ghi rõ lý do khi “{action.title.lower()}”.",
-                              fields={"comment": "Vui lòng nhập lý do."})
-    ids = list(dict.fromkeys(int(i) for i in ids))
+        raise ValidationError(
+            f"Cần ghi rõ lý do khi “{action.title.lower()}”.", fields={"comment": "Vui lòng nhập lý do."}
+        )
+    try:
+        ids = list(dict.fromkeys(int(i) for i in ids))
+    except (TypeError, ValueError):
+        raise ValidationError("Danh sách hồ sơ không hợp lệ.", fields={"ids": "Cần các mã hồ sơ là số."}) from None
     found = {n.id: n for n in db.session.scalars(select(Nomination).where(Nomination.id.in_(ids)))}
     result = BulkResult()
     for nomination_id in ids:
         try:
             with db.session.begin_nested():
-                perform(actor, get(actor, nomination_id) if nomination_id in found else _missing(), action,
-                        comment=comment)
+                perform(
+                    actor, get(actor, nomination_id) if nomination_id in found else _missing(), action, comment=comment
+                )
             result.done.append(nomination_id)
         except DomainError as error:
             result.skipped.append({"id": nomination_id, "reason": error.message})
@@ -105,7 +125,8 @@ def perform_many(actor: User, ids: Iterable[int], action: str, *, comment: str =
 def available_actions(actor: User, nomination: Nomination) -> list[Action]:
     """What this actor can do to the nomination now."""
     return [
-        action for action in machine.allowed_actions(nomination)
+        action
+        for action in machine.allowed_actions(nomination)
         if action in USER_ACTIONS and permissions.action_denial(actor, nomination, action) is None
     ]
 
@@ -128,12 +149,13 @@ def _prepare_submission(actor: User, nomination: Nomination, today: date) -> Non
     campaign = nomination.campaign
     if not campaign.is_open_on(today):
         raise ValidationError(
-            f"Đợt thi đua “{campaign.title}” đã hết hạn nhận đề nghị "
-            f"({campaign.nomination_deadline:%d/%m/%Y})."
+            f"Đợt thi đua “{campaign.title}” đã hết hạn nhận đề nghị ({campaign.nomination_deadline:%d/%m/%Y})."
         )
     if not nomination.achievements.strip():
-        raise ValidationError("Chưa có tóm tắt thành tích: cần nhập trước khi gửi.",
-                              fields={"achievements": "Vui lòng nhập tóm tắt thành tích."})
+        raise ValidationError(
+            "Chưa có tóm tắt thành tích: cần nhập trước khi gửi.",
+            fields={"achievements": "Vui lòng nhập tóm tắt thành tích."},
+        )
     nomination.review_chain = machine.derive_chain(nomination.unit, nomination.award_form)
     nomination.submitted_by_id = actor.id
 
@@ -152,8 +174,11 @@ def _validated(actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
     achievements = clean(data.get("achievements"))
     if not name:
         errors["nominee_name"] = "Vui lòng nhập tên tập thể hoặc cá nhân được đề nghị."
-    for key, value, limit in (("nominee_name", name, NAME_MAX), ("position", position, POSITION_MAX),
-                              ("achievements", achievements, ACHIEVEMENTS_MAX)):
+    for key, value, limit in (
+        ("nominee_name", name, NAME_MAX),
+        ("position", position, POSITION_MAX),
+        ("achievements", achievements, ACHIEVEMENTS_MAX),
+    ):
         if len(value) > limit:
             errors[key] = f"Tối đa {limit:,} ký tự (đang có {len(value):,}).".replace(",", ".")
     if unit and not permissions.can_manage_for(actor, unit):
@@ -166,10 +191,19 @@ def _validated(actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
         errors["nominee_kind"] = f"“{award_form.name}” không xét {NomineeKind(kind).title.lower()}."
     if errors:
         raise ValidationError("Thông tin hồ sơ chưa hợp lệ: " + "; ".join(errors.values()), fields=errors)
-    return {"unit": unit, "unit_id": unit.id, "campaign": campaign, "campaign_id": campaign.id,
-            "award_form": award_form, "award_form_id": award_form.id, "nominee_kind": kind,
-            "nominee_name": name, "nominee_search": fold(name), "position": position,
-            "achievements": achievements}
+    return {
+        "unit": unit,
+        "unit_id": unit.id,
+        "campaign": campaign,
+        "campaign_id": campaign.id,
+        "award_form": award_form,
+        "award_form_id": award_form.id,
+        "nominee_kind": kind,
+        "nominee_name": name,
+        "nominee_search": fold(name),
+        "position": position,
+        "achievements": achievements,
+    }
 
 
 def _load(model, raw_id, key: str, label: str, errors: dict[str, str]):
