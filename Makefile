@@ -20,9 +20,10 @@ run: $(STAMP)
 	$(BIN)/flask demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## make test: lint, then the whole test suite (on PostgreSQL too when TEST_DATABASE_URL is set)
+## make test: lint and format check, then the whole test suite (on PostgreSQL too when TEST_DATABASE_URL is set)
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

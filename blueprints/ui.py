@@ -28,5 +28,6 @@ def page_url(page: int) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(vn_datetime=vn_datetime, vn_date=vn_date)
-    app.jinja_env.globals.update(State=State, Action=Action, Role=Role, Level=Level, NomineeKind=NomineeKind,
-                                 page_url=page_url)
+    app.jinja_env.globals.update(
+        State=State, Action=Action, Role=Role, Level=Level, NomineeKind=NomineeKind, page_url=page_url
+    )

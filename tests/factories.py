@@ -18,8 +18,9 @@ def build_world() -> SimpleNamespace:
     w = SimpleNamespace(root=root)
 
     def unit(name, code, level, parent=None):
-        made = admin.create_unit(root, {"code": code, "name": name, "level": level,
-                                        "parent_id": parent.id if parent else None})
+        made = admin.create_unit(
+            root, {"code": code, "name": name, "level": level, "parent_id": parent.id if parent else None}
+        )
         setattr(w, code.lower(), made)
         return made
 
@@ -33,53 +34,102 @@ def build_world() -> SimpleNamespace:
     unit("Phường Phan Thiết", "Q1", "commune", q)
 
     for username, role, unit_obj in [
-        ("admin", "admin", None), ("admin_d", "admin", d),
-        ("clerk_c1", "clerk", c1), ("reviewer_c1", "reviewer", c1),
-        ("clerk_c2", "clerk", c2), ("reviewer_c2", "reviewer", c2),
-        ("clerk_a1", "clerk", w.a1), ("clerk_ad", "clerk", w.ad), ("clerk_d", "clerk", d),
-        ("reviewer_d", "reviewer", d), ("secretariat_d", "secretariat", d), ("reviewer_p", "reviewer", p),
-        ("clerk_q1", "clerk", w.q1), ("reviewer_q1", "reviewer", w.q1), ("reviewer_q", "reviewer", q),
+        ("admin", "admin", None),
+        ("admin_d", "admin", d),
+        ("clerk_c1", "clerk", c1),
+        ("reviewer_c1", "reviewer", c1),
+        ("clerk_c2", "clerk", c2),
+        ("reviewer_c2", "reviewer", c2),
+        ("clerk_a1", "clerk", w.a1),
+        ("clerk_ad", "clerk", w.ad),
+        ("clerk_d", "clerk", d),
+        ("reviewer_d", "reviewer", d),
+        ("secretariat_d", "secretariat", d),
+        ("reviewer_p", "reviewer", p),
+        ("clerk_q1", "clerk", w.q1),
+        ("reviewer_q1", "reviewer", w.q1),
+        ("reviewer_q", "reviewer", q),
         ("secretariat_q", "secretariat", q),
     ]:
         setattr(w, username, make_user(username, [(role, unit_obj)]))
 
     both = ["collective", "individual"]
-    w.form_d = admin.save_award_form(root, {"name": "Giấy khen của Chủ tịch UBND huyện Lạc Dương",
-                                            "owner_unit_id": d.id, "nominee_kinds": both})
-    w.form_p = admin.save_award_form(root, {"name": "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng",
-                                            "owner_unit_id": p.id, "nominee_kinds": both})
-    w.form_q = admin.save_award_form(root, {"name": "Giấy khen của Giám đốc Công an tỉnh Bình Thuận",
-                                            "owner_unit_id": q.id, "nominee_kinds": ["individual"]})
+    w.form_d = admin.save_award_form(
+        root, {"name": "Giấy khen của Chủ tịch UBND huyện Lạc Dương", "owner_unit_id": d.id, "nominee_kinds": both}
+    )
+    w.form_p = admin.save_award_form(
+        root, {"name": "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng", "owner_unit_id": p.id, "nominee_kinds": both}
+    )
+    w.form_q = admin.save_award_form(
+        root,
+        {
+            "name": "Giấy khen của Giám đốc Công an tỉnh Bình Thuận",
+            "owner_unit_id": q.id,
+            "nominee_kinds": ["individual"],
+        },
+    )
     far = (date.today() + timedelta(days=365)).isoformat()
-    w.campaign_d = admin.save_campaign(root, {"title": "Phong trào Toàn dân bảo vệ ANTQ huyện Lạc Dương",
-                                              "owner_unit_id": d.id, "starts_on": "2026-01-01",
-                                              "ends_on": "2026-12-31", "nomination_deadline": far,
-                                              "award_form_ids": [w.form_d.id, w.form_p.id]})
-    w.campaign_q = admin.save_campaign(root, {"title": "Phong trào Toàn dân bảo vệ ANTQ tỉnh Bình Thuận",
-                                              "owner_unit_id": q.id, "starts_on": "2026-01-01",
-                                              "ends_on": "2026-12-31", "nomination_deadline": far,
-                                              "award_form_ids": [w.form_q.id]})
+    w.campaign_d = admin.save_campaign(
+        root,
+        {
+            "title": "Phong trào Toàn dân bảo vệ ANTQ huyện Lạc Dương",
+            "owner_unit_id": d.id,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "nomination_deadline": far,
+            "award_form_ids": [w.form_d.id, w.form_p.id],
+        },
+    )
+    w.campaign_q = admin.save_campaign(
+        root,
+        {
+            "title": "Phong trào Toàn dân bảo vệ ANTQ tỉnh Bình Thuận",
+            "owner_unit_id": q.id,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "nomination_deadline": far,
+            "award_form_ids": [w.form_q.id],
+        },
+    )
     db.session.commit()
     return w
 
 
 def make_user(username, roles, password=PASSWORD):
-    return admin.create_user(admin.system_actor(), {
-        "username": username, "full_name": username.replace("_", " ").title(), "password": password,
-        "roles": [{"role": role, "unit_id": unit.id if unit else None} for role, unit in roles]})
+    return admin.create_user(
+        admin.system_actor(),
+        {
+            "username": username,
+            "full_name": username.replace("_", " ").title(),
+            "password": password,
+            "roles": [{"role": role, "unit_id": unit.id if unit else None} for role, unit in roles],
+        },
+    )
 
 
 def nomination_data(w, unit=None, *, form=None, campaign=None, kind="individual", name="Nguyễn Văn Hậu", **extra):
     unit = unit or w.c1
-    return {"campaign_id": (campaign or w.campaign_d).id, "award_form_id": (form or w.form_d).id,
-            "unit_id": unit.id, "nominee_kind": kind, "nominee_name": name,
-            "position": "Tổ trưởng tổ tự quản", "achievements": "Phát hiện, tố giác 5 vụ trộm cắp."} | extra
+    return {
+        "campaign_id": (campaign or w.campaign_d).id,
+        "award_form_id": (form or w.form_d).id,
+        "unit_id": unit.id,
+        "nominee_kind": kind,
+        "nominee_name": name,
+        "position": "Tổ trưởng tổ tự quản",
+        "achievements": "Phát hiện, tố giác 5 vụ trộm cắp.",
+    } | extra
 
 
 # The clerk and reviewers who walk a nomination of each unit up its chain.
 CLERKS = {"c1": "clerk_c1", "c2": "clerk_c2", "a1": "clerk_a1", "ad": "clerk_ad", "q1": "clerk_q1"}
-REVIEWERS = {"C1": "reviewer_c1", "C2": "reviewer_c2", "D": "reviewer_d", "P": "reviewer_p",
-             "Q1": "reviewer_q1", "Q": "reviewer_q"}
+REVIEWERS = {
+    "C1": "reviewer_c1",
+    "C2": "reviewer_c2",
+    "D": "reviewer_d",
+    "P": "reviewer_p",
+    "Q1": "reviewer_q1",
+    "Q": "reviewer_q",
+}
 
 
 def create_nomination(w, unit=None, *, state=State.draft, commit=True, **data) -> Nomination:
@@ -99,8 +149,12 @@ def create_nomination(w, unit=None, *, state=State.draft, commit=True, **data) -
             nominations.perform(reviewer, nomination, "approve")
         if state in (State.returned, State.rejected):
             reviewer = getattr(w, REVIEWERS[db.session.get(type(unit), nomination.review_chain[0]["unit_id"]).code])
-            nominations.perform(reviewer, nomination, "return" if state == State.returned else "reject",
-                                comment="Bổ sung biên bản họp xét.")
+            nominations.perform(
+                reviewer,
+                nomination,
+                "return" if state == State.returned else "reject",
+                comment="Bổ sung biên bản họp xét.",
+            )
         assert nomination.state == state, f"could not reach {state}: stuck at {nomination.state}"
     if commit:
         db.session.commit()

@@ -32,8 +32,11 @@ def test_a_district_admin_cannot_touch_an_account_outside_the_district(world):
 
 def test_a_district_admin_manages_roles_but_not_the_identity_of_a_shared_account(world):
     shared = make_user("lanh_dao", [("reviewer", world.q), ("clerk", world.c1)])
-    admin.update_user(world.admin_d, shared, {"full_name": shared.full_name, "active": True,
-                                              "roles": [{"role": "reviewer", "unit_id": world.c1.id}]})
+    admin.update_user(
+        world.admin_d,
+        shared,
+        {"full_name": shared.full_name, "active": True, "roles": [{"role": "reviewer", "unit_id": world.c1.id}]},
+    )
     assert sorted((a.role, a.unit_id) for a in shared.roles) == [("reviewer", world.c1.id), ("reviewer", world.q.id)]
     for change in ({"active": False}, {"password": "matkhau789"}, {"full_name": "Tên khác"}):
         with pytest.raises(PermissionDenied):
@@ -43,33 +46,58 @@ def test_a_district_admin_manages_roles_but_not_the_identity_of_a_shared_account
 
 def test_a_district_secretariat_cannot_take_over_the_provinces_award_form(world):
     with pytest.raises(PermissionDenied):
-        admin.save_award_form(world.secretariat_d, {"name": "Giấy khen của huyện", "owner_unit_id": world.d.id,
-                                                    "nominee_kinds": ["individual"]}, world.form_p)
+        admin.save_award_form(
+            world.secretariat_d,
+            {"name": "Giấy khen của huyện", "owner_unit_id": world.d.id, "nominee_kinds": ["individual"]},
+            world.form_p,
+        )
     assert world.form_p.owner_unit_id == world.p.id
 
 
 def test_a_district_secretariat_cannot_take_over_a_provincial_campaign(world):
-    provincial = admin.save_campaign(world.root, {"title": "Phong trào tỉnh Lâm Đồng", "owner_unit_id": world.p.id,
-                                                  "starts_on": "2026-01-01", "ends_on": "2026-12-31",
-                                                  "award_form_ids": [world.form_p.id]})
+    provincial = admin.save_campaign(
+        world.root,
+        {
+            "title": "Phong trào tỉnh Lâm Đồng",
+            "owner_unit_id": world.p.id,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "award_form_ids": [world.form_p.id],
+        },
+    )
     with pytest.raises(PermissionDenied):
-        admin.save_campaign(world.secretariat_d, {"title": "Của huyện", "owner_unit_id": world.d.id,
-                                                  "starts_on": "2026-01-01", "ends_on": "2026-12-31",
-                                                  "award_form_ids": [world.form_d.id]}, provincial)
+        admin.save_campaign(
+            world.secretariat_d,
+            {
+                "title": "Của huyện",
+                "owner_unit_id": world.d.id,
+                "starts_on": "2026-01-01",
+                "ends_on": "2026-12-31",
+                "award_form_ids": [world.form_d.id],
+            },
+            provincial,
+        )
     assert provincial.owner_unit_id == world.p.id and provincial.title == "Phong trào tỉnh Lâm Đồng"
 
 
 def test_a_unit_with_units_below_keeps_a_level_they_can_sit_under(world):
     with pytest.raises(ValidationError) as refused:
-        admin.update_unit(world.root, world.c1, {"code": "C1", "name": world.c1.name, "level": "agency",
-                                                 "parent_id": world.d.id})
+        admin.update_unit(
+            world.root, world.c1, {"code": "C1", "name": world.c1.name, "level": "agency", "parent_id": world.d.id}
+        )
     assert "Trường THCS Lạc Dương" in refused.value.fields["level"]
-    moved = admin.update_unit(world.root, world.q1, {"code": "Q1", "name": "Phường Phan Thiết",
-                                                     "level": "agency", "parent_id": world.q.id})
+    moved = admin.update_unit(
+        world.root, world.q1, {"code": "Q1", "name": "Phường Phan Thiết", "level": "agency", "parent_id": world.q.id}
+    )
     assert moved.level == "agency"
 
 
 def test_unit_tree_orders_by_level_then_name_and_measures_depth_from_the_top_in_scope(world):
     units = admin.units_in_scope(world.admin_d, *admin.Role)
     assert [(u.code, depth) for u, depth in admin.unit_tree(units)] == [
-        ("D", 0), ("C1", 1), ("A1", 2), ("C2", 1), ("AD", 1)]
+        ("D", 0),
+        ("C1", 1),
+        ("A1", 2),
+        ("C2", 1),
+        ("AD", 1),
+    ]

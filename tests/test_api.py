@@ -14,11 +14,13 @@ MISSING_TOKEN = "Thiếu mã truy cập hợp lệ hoặc mã đã hết hạn."
 
 
 def unauthorized(response) -> bool:
-    return (response.status_code == 401
-            and response.get_json() == {"error": {"code": "unauthorized", "message": MISSING_TOKEN}})
+    return response.status_code == 401 and response.get_json() == {
+        "error": {"code": "unauthorized", "message": MISSING_TOKEN}
+    }
 
 
 # Tokens and who is calling ---------------------------------------------------------------------------------
+
 
 def test_a_token_is_issued_for_the_right_password_and_identifies_the_user(client, world):
     response = client.post(f"{API}/tokens", json={"username": "clerk_c1", "password": PASSWORD})
@@ -30,9 +32,13 @@ def test_a_token_is_issued_for_the_right_password_and_identifies_the_user(client
     me = client.get(f"{API}/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.status_code == 200
     assert me.get_json() == {
-        "id": world.clerk_c1.id, "username": "clerk_c1", "full_name": "Clerk C1", "active": True,
-        "roles": [{"role": "clerk", "role_label": "Cán bộ đơn vị", "unit_id": world.c1.id,
-                   "unit_name": "Thị trấn Lạc Dương"}],
+        "id": world.clerk_c1.id,
+        "username": "clerk_c1",
+        "full_name": "Clerk C1",
+        "active": True,
+        "roles": [
+            {"role": "clerk", "role_label": "Cán bộ đơn vị", "unit_id": world.c1.id, "unit_name": "Thị trấn Lạc Dương"}
+        ],
     }
 
 
@@ -88,12 +94,16 @@ def test_the_api_needs_no_csrf_token_while_the_pages_do(app, client, world):
     assert client.post("/login", data={"username": "clerk_c1", "password": PASSWORD}).status_code == 400
     token = client.post(f"{API}/tokens", json={"username": "clerk_c1", "password": PASSWORD})
     assert token.status_code == 201
-    created = client.post(f"{API}/nominations", json=nomination_data(world),
-                          headers={"Authorization": f"Bearer {token.get_json()['token']}"})
+    created = client.post(
+        f"{API}/nominations",
+        json=nomination_data(world),
+        headers={"Authorization": f"Bearer {token.get_json()['token']}"},
+    )
     assert created.status_code == 201
 
 
 # The error format ------------------------------------------------------------------------------------------
+
 
 def test_an_unknown_api_path_is_a_json_404(api, world):
     response = api("clerk_c1").get("/khong-co")
@@ -105,8 +115,7 @@ def test_a_wrong_method_is_a_json_405(api, world):
     clerk = api("clerk_c1")
     response = clerk.client.delete(f"{API}/nominations", headers=clerk.headers)
     assert response.status_code == 405
-    assert response.get_json() == {"error": {"code": "method_not_allowed",
-                                             "message": "Phương thức không được hỗ trợ."}}
+    assert response.get_json() == {"error": {"code": "method_not_allowed", "message": "Phương thức không được hỗ trợ."}}
 
 
 def test_a_body_that_is_not_json_is_refused_in_vietnamese(api, world):
@@ -170,7 +179,10 @@ def test_the_openapi_document_is_valid_and_lists_every_endpoint(client):
 def test_the_openapi_document_declares_bearer_security_everywhere_but_on_tokens(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer", "description": "Mã từ POST /api/v1/tokens."}
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Mã từ POST /api/v1/tokens.",
+    }
     assert spec["security"] == [{"bearerAuth": []}]
     assert spec["paths"]["/api/v1/tokens"]["post"]["security"] == []
     assert "security" not in spec["paths"]["/api/v1/me"]["get"]
@@ -185,7 +197,12 @@ def test_the_openapi_document_describes_the_house_error_format_and_the_workflow(
     assert unprocessable["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     action = spec["paths"]["/api/v1/nominations/{nomination_id}/actions/{action}"]
     assert {p["name"]: p["schema"].get("enum") for p in action["parameters"]}["action"] == [
-        "submit", "approve", "return", "reject", "withdraw"]
+        "submit",
+        "approve",
+        "return",
+        "reject",
+        "withdraw",
+    ]
     assert schemas["NominationInput"]["additionalProperties"] is False
     assert schemas["NominationPatch"]["required"] == ["version"]
     upload = spec["paths"]["/api/v1/nominations/{nomination_id}/attachments"]["post"]["requestBody"]
@@ -194,28 +211,45 @@ def test_the_openapi_document_describes_the_house_error_format_and_the_workflow(
 
 # Reference lists -------------------------------------------------------------------------------------------
 
+
 def test_units_are_listed_within_the_users_scope(api, world):
     units = api("clerk_c1").get("/units").get_json()
     assert [(u["code"], u["level"], u["parent_id"]) for u in units] == [
-        ("C1", "commune", world.d.id), ("A1", "agency", world.c1.id)]
+        ("C1", "commune", world.d.id),
+        ("A1", "agency", world.c1.id),
+    ]
     assert units[0]["level_label"] == "Cấp xã"
     assert [u["code"] for u in api("reviewer_d").get("/units").get_json()] == ["D", "C1", "A1", "C2", "AD"]
 
 
 def test_campaigns_are_those_that_apply_to_the_users_units_with_iso_dates(api, world):
     campaigns = api("clerk_c1").get("/campaigns").get_json()
-    assert campaigns == [{
-        "id": world.campaign_d.id, "title": "Phong trào Toàn dân bảo vệ ANTQ huyện Lạc Dương",
-        "owner_unit_id": world.d.id, "owner_unit_name": "Huyện Lạc Dương", "starts_on": "2026-01-01",
-        "ends_on": "2026-12-31", "nomination_deadline": world.campaign_d.nomination_deadline.isoformat(),
-        "award_form_ids": [world.form_d.id, world.form_p.id], "description": "",
-    }]
+    assert campaigns == [
+        {
+            "id": world.campaign_d.id,
+            "title": "Phong trào Toàn dân bảo vệ ANTQ huyện Lạc Dương",
+            "owner_unit_id": world.d.id,
+            "owner_unit_name": "Huyện Lạc Dương",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "nomination_deadline": world.campaign_d.nomination_deadline.isoformat(),
+            "award_form_ids": [world.form_d.id, world.form_p.id],
+            "description": "",
+        }
+    ]
     assert [c["id"] for c in api("clerk_q1").get("/campaigns").get_json()] == [world.campaign_q.id]
 
 
 def test_award_forms_show_their_owner_and_the_kinds_of_nominee_they_accept(api, world):
     forms = api("clerk_q1").get("/award-forms").get_json()
-    assert forms == [{"id": world.form_q.id, "name": "Giấy khen của Giám đốc Công an tỉnh Bình Thuận",
-                      "owner_unit_id": world.q.id, "owner_unit_name": "Tỉnh Bình Thuận",
-                      "nominee_kinds": ["individual"], "criteria": ""}]
+    assert forms == [
+        {
+            "id": world.form_q.id,
+            "name": "Giấy khen của Giám đốc Công an tỉnh Bình Thuận",
+            "owner_unit_id": world.q.id,
+            "owner_unit_name": "Tỉnh Bình Thuận",
+            "nominee_kinds": ["individual"],
+            "criteria": "",
+        }
+    ]
     assert [f["id"] for f in api("clerk_c1").get("/award-forms").get_json()] == [world.form_d.id, world.form_p.id]

@@ -12,8 +12,11 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 
 
 def upload(user, nomination_id, data: bytes, filename: str):
-    return user.post(f"/nominations/{nomination_id}/attachments", data={"file": (io.BytesIO(data), filename)},
-                     content_type="multipart/form-data")
+    return user.post(
+        f"/nominations/{nomination_id}/attachments",
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_a_pdf_is_attached_and_downloaded_byte_for_byte_under_its_vietnamese_name(api, world):
@@ -23,8 +26,11 @@ def test_a_pdf_is_attached_and_downloaded_byte_for_byte_under_its_vietnamese_nam
     assert response.status_code == 201
     attachment = response.get_json()
     assert attachment == {
-        "id": attachment["id"], "filename": "Biên bản họp xét.pdf", "content_type": "application/pdf",
-        "size": len(PDF), "sha256": hashlib.sha256(PDF).hexdigest(),
+        "id": attachment["id"],
+        "filename": "Biên bản họp xét.pdf",
+        "content_type": "application/pdf",
+        "size": len(PDF),
+        "sha256": hashlib.sha256(PDF).hexdigest(),
         "url": f"/api/v1/nominations/{nomination.id}/attachments/{attachment['id']}",
     }
     assert clerk.nomination(nomination.id)["attachments"] == [attachment]
@@ -46,7 +52,7 @@ def test_an_executable_renamed_pdf_is_refused_by_its_content(api, world):
     assert response.get_json()["error"] == {
         "code": "validation_error",
         "message": "Tệp “bao-cao.pdf” không phải PDF, DOCX, JPG, PNG hợp lệ (kiểm tra theo nội dung tệp, "
-                   "không theo tên).",
+        "không theo tên).",
         "fields": {"file": "Chỉ nhận PDF, DOCX, JPG, PNG."},
     }
     assert clerk.nomination(nomination.id)["attachments"] == []
@@ -54,8 +60,9 @@ def test_an_executable_renamed_pdf_is_refused_by_its_content(api, world):
 
 def test_an_upload_without_a_file_is_422(api, world):
     nomination = create_nomination(world, world.c1)
-    response = api("clerk_c1").post(f"/nominations/{nomination.id}/attachments", data={},
-                                    content_type="multipart/form-data")
+    response = api("clerk_c1").post(
+        f"/nominations/{nomination.id}/attachments", data={}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {"file": "Trường bắt buộc, chưa có giá trị."}
 
@@ -74,7 +81,8 @@ def test_another_units_attachment_cannot_be_downloaded(api, world):
     response = outsider.client.get(attachment["url"], headers=outsider.headers)
     assert response.status_code == 404
     assert response.get_json()["error"]["message"] == "Không tìm thấy hồ sơ đề nghị."
-    wrong_pair = api("clerk_c1").get(f"/nominations/{create_nomination(world, world.c1).id}"
-                                     f"/attachments/{attachment['id']}")
+    wrong_pair = api("clerk_c1").get(
+        f"/nominations/{create_nomination(world, world.c1).id}/attachments/{attachment['id']}"
+    )
     assert wrong_pair.status_code == 404
     assert wrong_pair.get_json()["error"]["message"] == "Không tìm thấy tệp đính kèm."

@@ -18,17 +18,47 @@ def error(response) -> dict:
 
 def test_a_clerk_creates_a_draft_and_gets_the_whole_nomination(api, world):
     body = new_nomination(api("clerk_c1"), world)
-    assert {key: body[key] for key in ("unit_id", "unit_name", "campaign_id", "award_form_id", "nominee_kind",
-                                       "nominee_name", "position", "achievements", "state", "state_label",
-                                       "version", "available_actions", "awaiting_role", "awaiting_unit_id",
-                                       "review_chain", "created_by_id", "submitted_by_id", "attachments")} == {
-        "unit_id": world.c1.id, "unit_name": "Thị trấn Lạc Dương", "campaign_id": world.campaign_d.id,
-        "award_form_id": world.form_d.id, "nominee_kind": "individual", "nominee_name": "Nguyễn Văn Hậu",
-        "position": "Tổ trưởng tổ tự quản", "achievements": "Phát hiện, tố giác 5 vụ trộm cắp.",
-        "state": "draft", "state_label": "Dự thảo", "version": 1, "available_actions": ["submit", "withdraw"],
-        "awaiting_role": "clerk", "awaiting_unit_id": world.c1.id,
+    assert {
+        key: body[key]
+        for key in (
+            "unit_id",
+            "unit_name",
+            "campaign_id",
+            "award_form_id",
+            "nominee_kind",
+            "nominee_name",
+            "position",
+            "achievements",
+            "state",
+            "state_label",
+            "version",
+            "available_actions",
+            "awaiting_role",
+            "awaiting_unit_id",
+            "review_chain",
+            "created_by_id",
+            "submitted_by_id",
+            "attachments",
+        )
+    } == {
+        "unit_id": world.c1.id,
+        "unit_name": "Thị trấn Lạc Dương",
+        "campaign_id": world.campaign_d.id,
+        "award_form_id": world.form_d.id,
+        "nominee_kind": "individual",
+        "nominee_name": "Nguyễn Văn Hậu",
+        "position": "Tổ trưởng tổ tự quản",
+        "achievements": "Phát hiện, tố giác 5 vụ trộm cắp.",
+        "state": "draft",
+        "state_label": "Dự thảo",
+        "version": 1,
+        "available_actions": ["submit", "withdraw"],
+        "awaiting_role": "clerk",
+        "awaiting_unit_id": world.c1.id,
         "review_chain": [{"unit_id": world.c1.id, "level": "commune"}, {"unit_id": world.d.id, "level": "district"}],
-        "created_by_id": world.clerk_c1.id, "submitted_by_id": None, "attachments": [],
+        "created_by_id": world.clerk_c1.id,
+        "submitted_by_id": None,
+        "attachments": [],
     }
     assert body["campaign_title"] == "Phong trào Toàn dân bảo vệ ANTQ huyện Lạc Dương"
     assert body["created_at"].endswith("+00:00") and body["updated_at"].endswith("+00:00")
@@ -90,13 +120,18 @@ def test_another_units_nomination_is_404_and_indistinguishable_from_a_missing_on
     outsider = api("clerk_c2")
     missing = outsider.get("/nominations/999999")
     assert missing.status_code == 404
-    for response in (outsider.get(f"/nominations/{nomination.id}"),
-                     outsider.get(f"/nominations/{nomination.id}/history"),
-                     outsider.patch(f"/nominations/{nomination.id}", json={"version": 1, "nominee_name": "X"}),
-                     outsider.act(nomination.id, "withdraw")):
+    for response in (
+        outsider.get(f"/nominations/{nomination.id}"),
+        outsider.get(f"/nominations/{nomination.id}/history"),
+        outsider.patch(f"/nominations/{nomination.id}", json={"version": 1, "nominee_name": "X"}),
+        outsider.act(nomination.id, "withdraw"),
+    ):
         assert response.status_code == 404
-        assert response.get_json() == missing.get_json() == {
-            "error": {"code": "not_found", "message": "Không tìm thấy hồ sơ đề nghị."}}
+        assert (
+            response.get_json()
+            == missing.get_json()
+            == {"error": {"code": "not_found", "message": "Không tìm thấy hồ sơ đề nghị."}}
+        )
 
 
 def test_the_full_cycle_through_the_api(api, world):
@@ -106,7 +141,10 @@ def test_the_full_cycle_through_the_api(api, world):
 
     submitted = clerk.act(nid, "submit", version=nomination["version"]).get_json()
     assert (submitted["state"], submitted["awaiting_role"], submitted["awaiting_unit_id"]) == (
-        "submitted", "reviewer", world.c1.id)
+        "submitted",
+        "reviewer",
+        world.c1.id,
+    )
     assert submitted["available_actions"] == ["withdraw"]
     assert commune.nomination(nid)["available_actions"] == ["approve", "return", "reject"]
 
@@ -117,8 +155,10 @@ def test_the_full_cycle_through_the_api(api, world):
     assert returned.status_code == 200
     assert (returned.get_json()["state"], returned.get_json()["awaiting_role"]) == ("returned", "clerk")
 
-    edited = clerk.patch(f"/nominations/{nid}", json={"version": returned.get_json()["version"],
-                                                      "achievements": "Bổ sung biên bản họp xét ngày 05/3."})
+    edited = clerk.patch(
+        f"/nominations/{nid}",
+        json={"version": returned.get_json()["version"], "achievements": "Bổ sung biên bản họp xét ngày 05/3."},
+    )
     assert edited.status_code == 200
     assert edited.get_json()["achievements"] == "Bổ sung biên bản họp xét ngày 05/3."
     assert edited.get_json()["nominee_name"] == "Nguyễn Văn Hậu"  # fields left out keep their value
@@ -143,7 +183,10 @@ def test_the_full_cycle_through_the_api(api, world):
     ]
     returned_row = history[3]
     assert (returned_row["action_label"], returned_row["comment"], returned_row["actor_id"]) == (
-        "Trả lại", "Thiếu biên bản họp xét.", world.reviewer_d.id)
+        "Trả lại",
+        "Thiếu biên bản họp xét.",
+        world.reviewer_d.id,
+    )
     assert all(h["created_at"].endswith("+00:00") for h in history)
 
 
@@ -179,8 +222,9 @@ def test_an_action_the_state_does_not_allow_is_409(api, world):
 
 def test_editing_a_submitted_nomination_is_409(api, world):
     nomination = create_nomination(world, world.c1, state=State.submitted)
-    response = api("clerk_c1").patch(f"/nominations/{nomination.id}",
-                                     json={"version": nomination.version, "position": "Tổ phó"})
+    response = api("clerk_c1").patch(
+        f"/nominations/{nomination.id}", json={"version": nomination.version, "position": "Tổ phó"}
+    )
     assert response.status_code == 409
     assert error(response)["message"] == "Hồ sơ đang ở trạng thái “Đã gửi, chờ duyệt”, không thể sửa."
 
@@ -189,8 +233,10 @@ def test_a_reviewer_above_the_current_level_gets_403(api, world):
     nomination = create_nomination(world, world.c1, state=State.submitted)
     response = api("reviewer_d").act(nomination.id, "approve")
     assert response.status_code == 403
-    assert error(response) == {"code": "forbidden", "message": "Chỉ lãnh đạo của cấp đang xét duyệt hồ sơ mới "
-                                                               "được thực hiện thao tác này."}
+    assert error(response) == {
+        "code": "forbidden",
+        "message": "Chỉ lãnh đạo của cấp đang xét duyệt hồ sơ mới được thực hiện thao tác này.",
+    }
     assert api("reviewer_d").nomination(nomination.id)["available_actions"] == []
 
 
@@ -211,11 +257,16 @@ def test_returning_without_a_reason_is_422_and_changes_nothing(api, world):
     reviewer = api("reviewer_c1")
     response = reviewer.act(nomination.id, "return", comment="   ")
     assert response.status_code == 422
-    assert error(response) == {"code": "validation_error", "message": "Cần ghi rõ lý do khi “trả lại”.",
-                               "fields": {"comment": "Vui lòng nhập lý do."}}
+    assert error(response) == {
+        "code": "validation_error",
+        "message": "Cần ghi rõ lý do khi “trả lại”.",
+        "fields": {"comment": "Vui lòng nhập lý do."},
+    }
     assert reviewer.nomination(nomination.id)["state"] == "submitted"
     assert [h["action"] for h in reviewer.get(f"/nominations/{nomination.id}/history").get_json()] == [
-        "create", "submit"]
+        "create",
+        "submit",
+    ]
 
 
 def test_an_action_needs_no_body_at_all(api, world):
@@ -236,14 +287,18 @@ def test_a_bulk_action_reports_what_was_done_and_why_the_rest_was_skipped(api, w
     draft = create_nomination(world, world.c1)
     elsewhere = create_nomination(world, world.c2, state=State.submitted)
     reviewer = api("reviewer_c1")
-    response = reviewer.post("/nominations/bulk-actions",
-                             json={"action": "approve", "ids": [ready.id, draft.id, 999999, elsewhere.id]})
+    response = reviewer.post(
+        "/nominations/bulk-actions", json={"action": "approve", "ids": [ready.id, draft.id, 999999, elsewhere.id]}
+    )
     assert response.status_code == 200
-    assert response.get_json() == {"done": [ready.id], "skipped": [
-        {"id": draft.id, "reason": "Không thể “Duyệt” hồ sơ đang ở trạng thái “Dự thảo”."},
-        {"id": 999999, "reason": "Không tìm thấy hồ sơ đề nghị."},
-        {"id": elsewhere.id, "reason": "Không tìm thấy hồ sơ đề nghị."},
-    ]}
+    assert response.get_json() == {
+        "done": [ready.id],
+        "skipped": [
+            {"id": draft.id, "reason": "Không thể “Duyệt” hồ sơ đang ở trạng thái “Dự thảo”."},
+            {"id": 999999, "reason": "Không tìm thấy hồ sơ đề nghị."},
+            {"id": elsewhere.id, "reason": "Không tìm thấy hồ sơ đề nghị."},
+        ],
+    }
     assert reviewer.nomination(ready.id)["state"] == "commune_approved"
     assert reviewer.nomination(draft.id)["state"] == "draft"
     assert api("reviewer_c2").nomination(elsewhere.id)["state"] == "submitted"

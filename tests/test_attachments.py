@@ -32,9 +32,11 @@ def pdf(size: int | None = None) -> bytes:
 def png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
+    )
 
 
 def jpeg() -> bytes:
@@ -50,9 +52,14 @@ def zipped(files: dict[str, str | bytes]) -> bytes:
 
 
 def docx(**extra: str | bytes) -> bytes:
-    return zipped({"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": "<Relationships/>",
-                   "word/document.xml": "<w:document><w:body><w:p>Báo cáo thành tích</w:p></w:body></w:document>",
-                   **extra})
+    return zipped(
+        {
+            "[Content_Types].xml": CONTENT_TYPES,
+            "_rels/.rels": "<Relationships/>",
+            "word/document.xml": "<w:document><w:body><w:p>Báo cáo thành tích</w:p></w:body></w:document>",
+            **extra,
+        }
+    )
 
 
 @pytest.fixture
@@ -60,12 +67,15 @@ def draft(world):
     return create_nomination(world)
 
 
-@pytest.mark.parametrize(("filename", "make", "content_type"), [
-    ("bao-cao.pdf", pdf, "application/pdf"),
-    ("anh-hien-truong.png", png, "image/png"),
-    ("anh-trao-giay-khen.jpeg", jpeg, "image/jpeg"),
-    ("bien-ban-hop-xet.docx", docx, DOCX_TYPE),
-])
+@pytest.mark.parametrize(
+    ("filename", "make", "content_type"),
+    [
+        ("bao-cao.pdf", pdf, "application/pdf"),
+        ("anh-hien-truong.png", png, "image/png"),
+        ("anh-trao-giay-khen.jpeg", jpeg, "image/jpeg"),
+        ("bien-ban-hop-xet.docx", docx, DOCX_TYPE),
+    ],
+)
 def test_pdf_png_jpeg_and_docx_are_accepted_by_their_content(world, draft, filename, make, content_type):
     data = make()
     attachment = attachments.add(world.clerk_c1, draft, filename, data)
@@ -168,8 +178,9 @@ def test_a_very_long_file_name_is_cut_keeping_its_extension(world, draft):
     db.session.commit()
 
 
-@pytest.mark.parametrize("state", [State.submitted, State.commune_approved, State.district_approved,
-                                   State.rejected, State.withdrawn])
+@pytest.mark.parametrize(
+    "state", [State.submitted, State.commune_approved, State.district_approved, State.rejected, State.withdrawn]
+)
 def test_attachments_cannot_be_added_or_removed_once_submitted(world, state):
     nomination = create_nomination(world)
     kept = attachments.add(world.clerk_c1, nomination, "bao-cao.pdf", pdf())

@@ -18,8 +18,21 @@ def _fresh_session():
 
 
 def test_users_create_makes_an_account_that_can_sign_in_with_its_role(world, runner):
-    result = runner.invoke(args=["users", "create", "Lan.CanBo", "--password", "matkhau2026", "--role", "clerk",
-                                 "--unit", "C1", "--full-name", "Nguyễn Thị Lan"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Lan.CanBo",
+            "--password",
+            "matkhau2026",
+            "--role",
+            "clerk",
+            "--unit",
+            "C1",
+            "--full-name",
+            "Nguyễn Thị Lan",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Đã tạo tài khoản “lan.canbo” (Cán bộ đơn vị)." in result.output
 
@@ -30,8 +43,16 @@ def test_users_create_makes_an_account_that_can_sign_in_with_its_role(world, run
     with pytest.raises(AuthenticationError):
         auth.authenticate("lan.canbo", "sai-mat-khau1")
     # The new clerk really works in their unit.
-    nominations.create(user, {"campaign_id": world.campaign_d.id, "award_form_id": world.form_d.id,
-                              "unit_id": world.c1.id, "nominee_kind": "individual", "nominee_name": "Cil Ha Sin"})
+    nominations.create(
+        user,
+        {
+            "campaign_id": world.campaign_d.id,
+            "award_form_id": world.form_d.id,
+            "unit_id": world.c1.id,
+            "nominee_kind": "individual",
+            "nominee_name": "Cil Ha Sin",
+        },
+    )
 
 
 def test_users_create_without_a_unit_makes_a_global_administrator(app, runner):
@@ -42,15 +63,18 @@ def test_users_create_without_a_unit_makes_a_global_administrator(app, runner):
     assert [(r.role, r.unit_id) for r in user.roles] == [("admin", None)]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--password", "matkhau2026", "--role", "clerk", "--unit", "KHONG-CO"], "Không có đơn vị mã “KHONG-CO”."),
-    (["--password", "ngan1", "--role", "clerk", "--unit", "C1"], "Mật khẩu cần ít nhất 8 ký tự."),
-    (["--password", "chicochu", "--role", "clerk", "--unit", "C1"], "Mật khẩu cần có cả chữ và số."),
-    (["--password", "12345678", "--role", "clerk", "--unit", "C1"], "Mật khẩu cần có cả chữ và số."),
-    (["--password", "matkhau2026", "--role", "clerk"], "Vai trò Cán bộ đơn vị cần gắn với một đơn vị."),
-], ids=["unknown-unit", "short-password", "letters-only", "digits-only", "clerk-without-unit"])
-def test_users_create_refuses_bad_input_with_a_vietnamese_message_and_a_failing_exit_code(
-        world, runner, args, message):
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--password", "matkhau2026", "--role", "clerk", "--unit", "KHONG-CO"], "Không có đơn vị mã “KHONG-CO”."),
+        (["--password", "ngan1", "--role", "clerk", "--unit", "C1"], "Mật khẩu cần ít nhất 8 ký tự."),
+        (["--password", "chicochu", "--role", "clerk", "--unit", "C1"], "Mật khẩu cần có cả chữ và số."),
+        (["--password", "12345678", "--role", "clerk", "--unit", "C1"], "Mật khẩu cần có cả chữ và số."),
+        (["--password", "matkhau2026", "--role", "clerk"], "Vai trò Cán bộ đơn vị cần gắn với một đơn vị."),
+    ],
+    ids=["unknown-unit", "short-password", "letters-only", "digits-only", "clerk-without-unit"],
+)
+def test_users_create_refuses_bad_input_with_a_vietnamese_message_and_a_failing_exit_code(world, runner, args, message):
     result = runner.invoke(args=["users", "create", "moi", *args])
     assert result.exit_code != 0
     assert message in result.output
@@ -60,8 +84,9 @@ def test_users_create_refuses_bad_input_with_a_vietnamese_message_and_a_failing_
 
 
 def test_users_create_refuses_a_username_already_taken(world, runner):
-    result = runner.invoke(args=["users", "create", "CLERK_C1", "--password", "matkhau2026", "--role", "clerk",
-                                 "--unit", "C1"])
+    result = runner.invoke(
+        args=["users", "create", "CLERK_C1", "--password", "matkhau2026", "--role", "clerk", "--unit", "C1"]
+    )
     assert result.exit_code != 0
     assert "Tên đăng nhập “clerk_c1” đã có." in result.output
 
@@ -81,8 +106,9 @@ def test_demo_loads_lac_duong_and_binh_thuan_into_an_empty_database(app, runner)
 
     # Seed 003: 4 collectives and 5 individuals of Lạc Dương, approved by the district, awaiting the decision.
     form = db.session.scalar(select(AwardForm).where(AwardForm.name == "Giấy khen của Chủ tịch UBND huyện Lạc Dương"))
-    approved = db.session.scalars(select(Nomination).where(Nomination.award_form_id == form.id,
-                                                           Nomination.state == State.district_approved)).all()
+    approved = db.session.scalars(
+        select(Nomination).where(Nomination.award_form_id == form.id, Nomination.state == State.district_approved)
+    ).all()
     collectives = sorted(n.nominee_name for n in approved if n.nominee_kind == "collective")
     individuals = sorted(n.nominee_name for n in approved if n.nominee_kind == "individual")
     assert collectives == sorted(name for _, name in demo.SEED_003_COLLECTIVES)
@@ -96,10 +122,12 @@ def test_demo_loads_lac_duong_and_binh_thuan_into_an_empty_database(app, runner)
     province = db.session.scalar(select(Unit).where(Unit.code == "BT"))
     children = db.session.scalars(select(Unit).where(Unit.parent_id == province.id)).all()
     assert {u.level for u in children} == {"commune", "agency"}
-    assert not db.session.scalar(select(func.count()).select_from(Unit).where(
-        Unit.path.startswith(province.path), Unit.level == "district"))
-    binh_thuan = db.session.scalars(select(Nomination).join(Unit, Nomination.unit_id == Unit.id)
-                                    .where(Unit.path.startswith(province.path))).all()
+    assert not db.session.scalar(
+        select(func.count()).select_from(Unit).where(Unit.path.startswith(province.path), Unit.level == "district")
+    )
+    binh_thuan = db.session.scalars(
+        select(Nomination).join(Unit, Nomination.unit_id == Unit.id).where(Unit.path.startswith(province.path))
+    ).all()
     assert binh_thuan
     assert all([s["level"] for s in n.review_chain] == ["commune", "province"] for n in binh_thuan)
 

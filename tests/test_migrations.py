@@ -21,8 +21,11 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 @contextmanager
 def loggers_kept():
     """env.py runs logging.config.fileConfig, which disables every logger already created: undo that."""
-    before = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
-              if isinstance(logger, logging.Logger)}
+    before = {
+        name: logger.disabled
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
     root_level, root_handlers = logging.root.level, list(logging.root.handlers)
     try:
         yield

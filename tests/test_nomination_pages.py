@@ -19,8 +19,11 @@ def _latest():
 
 
 def _act(client, nomination, action, comment=""):
-    return client.post(f"/nominations/{nomination.id}/actions/{action}",
-                       data={"comment": comment, "version": nomination.version}, follow_redirects=True)
+    return client.post(
+        f"/nominations/{nomination.id}/actions/{action}",
+        data={"comment": comment, "version": nomination.version},
+        follow_redirects=True,
+    )
 
 
 def _reload(nomination):
@@ -52,8 +55,11 @@ def test_newcomer_walks_a_nomination_through_return_and_resubmission(world, clie
     auth.login("clerk_c1")
     returned = _reload(nomination)
     assert "Bị trả lại, cần bổ sung" in client.get("/").text
-    edited = client.post(f"/nominations/{nomination.id}/edit", follow_redirects=True,
-                         data=_form(world, achievements="Đã bổ sung biên bản họp xét.", version=returned.version))
+    edited = client.post(
+        f"/nominations/{nomination.id}/edit",
+        follow_redirects=True,
+        data=_form(world, achievements="Đã bổ sung biên bản họp xét.", version=returned.version),
+    )
     assert "Đã lưu thay đổi" in edited.text
     _act(client, _reload(nomination), "submit")
     auth.logout()
@@ -83,8 +89,11 @@ def test_approving_from_a_stale_page_is_refused_and_changes_nothing(world, clien
     stale_version = nomination.version
     auth.login("reviewer_c1")
     _act(client, nomination, "approve")
-    page = client.post(f"/nominations/{nomination.id}/actions/return", follow_redirects=True,
-                       data={"comment": "Thiếu hồ sơ", "version": stale_version})
+    page = client.post(
+        f"/nominations/{nomination.id}/actions/return",
+        follow_redirects=True,
+        data={"comment": "Thiếu hồ sơ", "version": stale_version},
+    )
     assert "vừa được người khác thay đổi" in page.text
     assert _reload(nomination).state == State.commune_approved
 
@@ -92,19 +101,24 @@ def test_approving_from_a_stale_page_is_refused_and_changes_nothing(world, clien
 def test_editing_from_a_stale_form_keeps_what_was_typed(world, client, auth):
     nomination = create_nomination(world)
     auth.login("clerk_c1")
-    page = client.post(f"/nominations/{nomination.id}/edit",
-                       data=_form(world, nominee_name="Tên mới gõ dở", version=nomination.version - 1))
+    page = client.post(
+        f"/nominations/{nomination.id}/edit",
+        data=_form(world, nominee_name="Tên mới gõ dở", version=nomination.version - 1),
+    )
     assert page.status_code in (302, 409, 422)
     assert _reload(nomination).nominee_name == "Nguyễn Văn Hậu"
 
 
 def test_invalid_form_is_shown_again_with_vietnamese_errors_and_typed_values(world, client, auth):
-    other_form = admin.save_award_form(world.root, {"name": "Giấy khen của Trưởng Công an huyện",
-                                                    "owner_unit_id": world.d.id, "nominee_kinds": ["individual"]})
+    other_form = admin.save_award_form(
+        world.root,
+        {"name": "Giấy khen của Trưởng Công an huyện", "owner_unit_id": world.d.id, "nominee_kinds": ["individual"]},
+    )
     db.session.commit()
     auth.login("clerk_c1")
-    page = client.post("/nominations/new", data=_form(world, award_form_id=other_form.id,
-                                                      achievements="Thành tích đã gõ"))
+    page = client.post(
+        "/nominations/new", data=_form(world, award_form_id=other_form.id, achievements="Thành tích đã gõ")
+    )
     assert page.status_code == 422
     assert "Đợt thi đua này không xét hình thức khen thưởng đã chọn." in page.text
     assert "Thành tích đã gõ" in page.text
@@ -153,8 +167,9 @@ def test_bulk_approve_reports_what_was_done_and_what_was_skipped(world, client, 
     ready = [create_nomination(world, state=State.submitted, name=f"Cá nhân {i}") for i in range(3)]
     draft = create_nomination(world, name="Chưa gửi")
     auth.login("reviewer_c1")
-    page = client.post("/nominations/bulk", data={"action": "approve", "comment": "",
-                                                  "ids": [n.id for n in ready] + [draft.id]})
+    page = client.post(
+        "/nominations/bulk", data={"action": "approve", "comment": "", "ids": [n.id for n in ready] + [draft.id]}
+    )
     assert re.search(r'data-count="done">3<', page.text)
     assert re.search(r'data-count="skipped">1<', page.text)
     assert "Không thể “Duyệt” hồ sơ đang ở trạng thái “Dự thảo”" in page.text
@@ -164,8 +179,9 @@ def test_bulk_approve_reports_what_was_done_and_what_was_skipped(world, client, 
 def test_bulk_return_needs_a_shared_reason(world, client, auth):
     ready = create_nomination(world, state=State.submitted)
     auth.login("reviewer_c1")
-    page = client.post("/nominations/bulk", data={"action": "return", "comment": "", "ids": [ready.id]},
-                       follow_redirects=True)
+    page = client.post(
+        "/nominations/bulk", data={"action": "return", "comment": "", "ids": [ready.id]}, follow_redirects=True
+    )
     assert "Cần ghi rõ lý do" in page.text
     assert _reload(ready).state == State.submitted
 
@@ -201,8 +217,11 @@ def test_attachment_uploads_with_the_form_and_downloads_back(world, client, auth
 
     auth.login("clerk_c1")
     pdf = b"%PDF-1.7\n" + b"0" * 100
-    client.post("/nominations/new", data=_form(world) | {"files": (io.BytesIO(pdf), "Báo cáo thành tích.pdf")},
-                content_type="multipart/form-data")
+    client.post(
+        "/nominations/new",
+        data=_form(world) | {"files": (io.BytesIO(pdf), "Báo cáo thành tích.pdf")},
+        content_type="multipart/form-data",
+    )
     nomination = _latest()
     attachment = nomination.attachments[0]
     assert attachment.filename == "Báo cáo thành tích.pdf"
@@ -215,9 +234,12 @@ def test_an_executable_renamed_pdf_is_refused_and_the_typed_form_is_kept(world, 
     import io
 
     auth.login("clerk_c1")
-    page = client.post("/nominations/new", content_type="multipart/form-data",
-                       data=_form(world, nominee_name="Giữ nguyên tên") | {
-                           "files": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 64), "thanh-tich.pdf")})
+    page = client.post(
+        "/nominations/new",
+        content_type="multipart/form-data",
+        data=_form(world, nominee_name="Giữ nguyên tên")
+        | {"files": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 64), "thanh-tich.pdf")},
+    )
     assert page.status_code == 422
     assert "không phải PDF, DOCX, JPG, PNG hợp lệ" in page.text
     assert "Giữ nguyên tên" in page.text

@@ -16,8 +16,20 @@ from workflow.services import listing, nominations
 from workflow.states import USER_ACTIONS, Action, State
 
 REVIEW_ACTIONS = ["approve", "return", "reject"]
-REVIEWERS_AND_OTHERS = ["reviewer_c1", "reviewer_c2", "reviewer_d", "reviewer_p", "reviewer_q1", "reviewer_q",
-                        "clerk_c1", "clerk_d", "secretariat_d", "secretariat_q", "admin_d", "admin"]
+REVIEWERS_AND_OTHERS = [
+    "reviewer_c1",
+    "reviewer_c2",
+    "reviewer_d",
+    "reviewer_p",
+    "reviewer_q1",
+    "reviewer_q",
+    "clerk_c1",
+    "clerk_d",
+    "secretariat_d",
+    "secretariat_q",
+    "admin_d",
+    "admin",
+]
 # (chain, state) → the only account that may approve, return or reject now.
 CURRENT_REVIEWER = {
     ("district_era", "submitted"): "reviewer_c1",
@@ -84,8 +96,7 @@ def clerk_reviewer(world):
 
 
 @pytest.mark.parametrize("who", ["created_and_submitted", "created_only", "submitted_only"])
-def test_nobody_reviews_a_nomination_they_created_or_submitted_even_holding_both_roles(
-        world, clerk_reviewer, who):
+def test_nobody_reviews_a_nomination_they_created_or_submitted_even_holding_both_roles(world, clerk_reviewer, who):
     creator = world.clerk_c1 if who == "submitted_only" else clerk_reviewer
     submitter = world.clerk_c1 if who == "created_only" else clerk_reviewer
     nomination = nominations.create(creator, nomination_data(world))
@@ -123,8 +134,10 @@ def test_a_commune_clerk_drafts_for_an_agency_under_the_commune(world):
     assert nomination.state == "submitted"
 
 
-@pytest.mark.parametrize(("clerk", "unit"), [("clerk_c1", "c2"), ("clerk_a1", "c1"), ("clerk_c2", "a1"),
-                                             ("clerk_q1", "c1"), ("clerk_c1", "q1")])
+@pytest.mark.parametrize(
+    ("clerk", "unit"),
+    [("clerk_c1", "c2"), ("clerk_a1", "c1"), ("clerk_c2", "a1"), ("clerk_q1", "c1"), ("clerk_c1", "q1")],
+)
 def test_a_clerk_cannot_draft_outside_their_units_subtree(world, clerk, unit):
     data = nomination_data(world, getattr(world, unit))
     if unit == "q1":
@@ -158,10 +171,21 @@ def test_a_clerk_cannot_submit_withdraw_or_edit_another_communes_draft(world, ac
 
 # Nomination of commune C1: who sees it.
 VISIBILITY = {
-    "clerk_c1": True, "reviewer_c1": True, "clerk_d": True, "reviewer_d": True, "secretariat_d": True,
-    "admin_d": True, "reviewer_p": True, "admin": True,
-    "clerk_a1": False, "clerk_ad": False, "clerk_c2": False, "reviewer_c2": False, "clerk_q1": False,
-    "reviewer_q": False, "secretariat_q": False,
+    "clerk_c1": True,
+    "reviewer_c1": True,
+    "clerk_d": True,
+    "reviewer_d": True,
+    "secretariat_d": True,
+    "admin_d": True,
+    "reviewer_p": True,
+    "admin": True,
+    "clerk_a1": False,
+    "clerk_ad": False,
+    "clerk_c2": False,
+    "reviewer_c2": False,
+    "clerk_q1": False,
+    "reviewer_q": False,
+    "secretariat_q": False,
 }
 
 
@@ -200,15 +224,29 @@ def test_an_outsiders_bulk_action_skips_the_nomination_as_not_found(world):
 AVAILABLE = {
     "draft": {"clerk_c1": ["submit", "withdraw"], "clerk_d": ["submit", "withdraw"]},
     "submitted": {"clerk_c1": ["withdraw"], "clerk_d": ["withdraw"], "reviewer_c1": ["approve", "return", "reject"]},
-    "commune_approved": {"clerk_c1": ["withdraw"], "clerk_d": ["withdraw"],
-                         "reviewer_d": ["approve", "return", "reject"]},
+    "commune_approved": {
+        "clerk_c1": ["withdraw"],
+        "clerk_d": ["withdraw"],
+        "reviewer_d": ["approve", "return", "reject"],
+    },
     "district_approved": {},
     "returned": {"clerk_c1": ["submit", "withdraw"], "clerk_d": ["submit", "withdraw"]},
     "rejected": {},
     "withdrawn": {},
 }
-ACCOUNTS = ["clerk_c1", "clerk_d", "clerk_a1", "clerk_c2", "reviewer_c1", "reviewer_c2", "reviewer_d",
-            "reviewer_p", "secretariat_d", "admin_d", "admin"]
+ACCOUNTS = [
+    "clerk_c1",
+    "clerk_d",
+    "clerk_a1",
+    "clerk_c2",
+    "reviewer_c1",
+    "reviewer_c2",
+    "reviewer_d",
+    "reviewer_p",
+    "secretariat_d",
+    "admin_d",
+    "admin",
+]
 
 
 @pytest.mark.parametrize("state", AVAILABLE)

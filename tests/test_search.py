@@ -19,9 +19,15 @@ def ids(page) -> list[int]:
 
 
 QUERIES = {
-    "plain": "nguyen van hau", "nfc": "Nguyễn Văn Hậu", "nfd": unicodedata.normalize("NFD", "Nguyễn Văn Hậu"),
-    "upper": "NGUYỄN VĂN HẬU", "mixed-case": "NgUyEn VaN hAu", "extra-spaces": "  nguyễn   văn  hậu ",
-    "part": "van hau", "diacritics": "hậu", "upper-plain": "HAU",
+    "plain": "nguyen van hau",
+    "nfc": "Nguyễn Văn Hậu",
+    "nfd": unicodedata.normalize("NFD", "Nguyễn Văn Hậu"),
+    "upper": "NGUYỄN VĂN HẬU",
+    "mixed-case": "NgUyEn VaN hAu",
+    "extra-spaces": "  nguyễn   văn  hậu ",
+    "part": "van hau",
+    "diacritics": "hậu",
+    "upper-plain": "HAU",
 }
 
 
@@ -39,8 +45,13 @@ def test_d_with_stroke_matches_plain_d_both_ways(world, subtests):
     hoa = create_nomination(world, name="Đặng Thị Hoa")
     duc = create_nomination(world, name="Dương Văn Đức")
     team = create_nomination(world, name="Đội PCCC tự quản thị trấn Lạc Dương", kind="collective")
-    for query, found in (("dang thi hoa", hoa), ("ĐẶNG", hoa), ("đương văn duc", duc), ("doi pccc", team),
-                         ("lac đuong", team)):
+    for query, found in (
+        ("dang thi hoa", hoa),
+        ("ĐẶNG", hoa),
+        ("đương văn duc", duc),
+        ("doi pccc", team),
+        ("lac đuong", team),
+    ):
         with subtests.test(query=query):
             assert ids(listing.search(world.admin, Filters(q=query))) == [found.id]
 
@@ -63,35 +74,58 @@ def spread(world):
     """Nominations across units, states, campaigns and kinds of both eras."""
     n = {
         "c1_draft_person": create_nomination(world, world.c1, name="Nguyễn Văn Hậu"),
-        "c1_submitted_group": create_nomination(world, world.c1, state=State.submitted, kind="collective",
-                                                name="Tổ Nhân dân tự quản Bon Đưng"),
-        "c1_province_form": create_nomination(world, world.c1, state=State.submitted, form=world.form_p,
-                                              name="Nguyễn Thị Hậu"),
+        "c1_submitted_group": create_nomination(
+            world, world.c1, state=State.submitted, kind="collective", name="Tổ Nhân dân tự quản Bon Đưng"
+        ),
+        "c1_province_form": create_nomination(
+            world, world.c1, state=State.submitted, form=world.form_p, name="Nguyễn Thị Hậu"
+        ),
         "a1_submitted_person": create_nomination(world, world.a1, state=State.submitted, name="Lê Văn Hậu"),
         "c2_submitted_person": create_nomination(world, world.c2, state=State.submitted, name="Bon Niêng Ha Phi"),
-        "ad_approved_group": create_nomination(world, world.ad, state=State.district_approved, kind="collective",
-                                               name="Đoàn Thanh niên Trường PTDTNT"),
-        "q1_submitted_person": create_nomination(world, world.q1, state=State.submitted, form=world.form_q,
-                                                 campaign=world.campaign_q, name="Ngô Văn Hậu"),
+        "ad_approved_group": create_nomination(
+            world, world.ad, state=State.district_approved, kind="collective", name="Đoàn Thanh niên Trường PTDTNT"
+        ),
+        "q1_submitted_person": create_nomination(
+            world, world.q1, state=State.submitted, form=world.form_q, campaign=world.campaign_q, name="Ngô Văn Hậu"
+        ),
     }
     return {key: nomination.id for key, nomination in n.items()}
 
 
 FILTER_CASES = [
-    ({}, ["c1_draft_person", "c1_submitted_group", "c1_province_form", "a1_submitted_person",
-          "c2_submitted_person", "ad_approved_group", "q1_submitted_person"]),
+    (
+        {},
+        [
+            "c1_draft_person",
+            "c1_submitted_group",
+            "c1_province_form",
+            "a1_submitted_person",
+            "c2_submitted_person",
+            "ad_approved_group",
+            "q1_submitted_person",
+        ],
+    ),
     ({"unit": "c1"}, ["c1_draft_person", "c1_submitted_group", "c1_province_form", "a1_submitted_person"]),
     ({"unit": "a1"}, ["a1_submitted_person"]),
-    ({"unit": "d"}, ["c1_draft_person", "c1_submitted_group", "c1_province_form", "a1_submitted_person",
-                     "c2_submitted_person", "ad_approved_group"]),
+    (
+        {"unit": "d"},
+        [
+            "c1_draft_person",
+            "c1_submitted_group",
+            "c1_province_form",
+            "a1_submitted_person",
+            "c2_submitted_person",
+            "ad_approved_group",
+        ],
+    ),
     ({"unit": "q"}, ["q1_submitted_person"]),
-    ({"state": "submitted"}, ["c1_submitted_group", "c1_province_form", "a1_submitted_person",
-                              "c2_submitted_person", "q1_submitted_person"]),
+    (
+        {"state": "submitted"},
+        ["c1_submitted_group", "c1_province_form", "a1_submitted_person", "c2_submitted_person", "q1_submitted_person"],
+    ),
     ({"state": "submitted", "unit": "c1"}, ["c1_submitted_group", "c1_province_form", "a1_submitted_person"]),
-    ({"state": "submitted", "unit": "c1", "nominee_kind": "individual"}, ["c1_province_form",
-                                                                          "a1_submitted_person"]),
-    ({"state": "submitted", "unit": "c1", "nominee_kind": "individual", "award_form": "form_p"},
-     ["c1_province_form"]),
+    ({"state": "submitted", "unit": "c1", "nominee_kind": "individual"}, ["c1_province_form", "a1_submitted_person"]),
+    ({"state": "submitted", "unit": "c1", "nominee_kind": "individual", "award_form": "form_p"}, ["c1_province_form"]),
     ({"campaign": "campaign_q"}, ["q1_submitted_person"]),
     ({"campaign": "campaign_d", "nominee_kind": "collective"}, ["c1_submitted_group", "ad_approved_group"]),
     ({"campaign": "campaign_d", "q": "hau"}, ["c1_draft_person", "c1_province_form", "a1_submitted_person"]),
@@ -105,7 +139,9 @@ def test_filters_combine(world, subtests, spread):
     for given, expected in FILTER_CASES:
         with subtests.test(filters=given):
             filters = Filters(
-                state=given.get("state"), nominee_kind=given.get("nominee_kind"), q=given.get("q"),
+                state=given.get("state"),
+                nominee_kind=given.get("nominee_kind"),
+                q=given.get("q"),
                 unit_id=getattr(world, given["unit"]).id if "unit" in given else None,
                 campaign_id=getattr(world, given["campaign"]).id if "campaign" in given else None,
                 award_form_id=getattr(world, given["award_form"]).id if "award_form" in given else None,
@@ -118,8 +154,9 @@ def test_filters_combine(world, subtests, spread):
 def test_filters_never_widen_what_the_actor_may_see(world, spread):
     # The C1 reviewer filtering by the district still sees only C1's subtree.
     page = listing.search(world.reviewer_c1, Filters(unit_id=world.d.id))
-    assert sorted(ids(page)) == sorted(spread[k] for k in ("c1_draft_person", "c1_submitted_group",
-                                                           "c1_province_form", "a1_submitted_person"))
+    assert sorted(ids(page)) == sorted(
+        spread[k] for k in ("c1_draft_person", "c1_submitted_group", "c1_province_form", "a1_submitted_person")
+    )
     assert listing.search(world.reviewer_c1, Filters(unit_id=world.c2.id)).items == []
     assert listing.search(world.reviewer_c1, Filters(unit_id=world.q.id)).total == 0
     assert listing.search(world.reviewer_q, Filters(q="hau")).total == 1
@@ -133,15 +170,14 @@ def test_pages_split_the_results_without_gaps_or_overlaps(world, subtests):
     made = [create_nomination(world, name=f"Cá nhân số {i}", commit=False).id for i in range(30)]
     db.session.commit()
     newest_first = sorted(made, reverse=True)
-    for page, per_page, count in ((1, 7, 7), (4, 7, 7), (5, 7, 2), (6, 7, 0), (1, 30, 30), (1, 1000, 30),
-                                  (2, 29, 1)):
+    for page, per_page, count in ((1, 7, 7), (4, 7, 7), (5, 7, 2), (6, 7, 0), (1, 30, 30), (1, 1000, 30), (2, 29, 1)):
         with subtests.test(page=page, per_page=per_page):
             result = listing.search(world.admin, Filters(), page=page, per_page=per_page)
             size = min(per_page, listing.MAX_PER_PAGE)
             assert result.total == 30
             assert len(result.items) == count
             assert result.pages == -(-30 // size)
-            assert ids(result) == newest_first[(page - 1) * size:page * size]
+            assert ids(result) == newest_first[(page - 1) * size : page * size]
 
 
 def test_every_page_together_is_every_nomination_once(world):
@@ -178,8 +214,16 @@ def _queries_to_list_and_show(app, count_queries, user_id: int, filters: Filters
         _ = [assignment.unit for assignment in actor.roles]
         with count_queries() as queries:
             page = listing.search(actor, filters)
-            _ = [(n.unit.name, n.award_form.name, n.campaign.title, n.state_enum.title,
-                  n.awaiting_unit.name if n.awaiting_unit else None) for n in page.items]
+            _ = [
+                (
+                    n.unit.name,
+                    n.award_form.name,
+                    n.campaign.title,
+                    n.state_enum.title,
+                    n.awaiting_unit.name if n.awaiting_unit else None,
+                )
+                for n in page.items
+            ]
         assert page.total > 0
         return len(queries)
 
@@ -190,8 +234,11 @@ def _queries_for_inbox(app, count_queries, user_id: int) -> int:
         _ = [assignment.unit for assignment in actor.roles]
         with count_queries() as queries:
             sections = listing.inbox(actor)
-            _ = [(n.unit.name, n.award_form.name, n.campaign.title, n.state_enum.title)
-                 for section in sections for n in section.items]
+            _ = [
+                (n.unit.name, n.award_form.name, n.campaign.title, n.state_enum.title)
+                for section in sections
+                for n in section.items
+            ]
         assert any(section.total for section in sections)
         return len(queries)
 

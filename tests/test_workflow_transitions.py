@@ -23,8 +23,12 @@ USER_ACTIONS = ["submit", "approve", "return", "reject", "withdraw"]
 COMMUNE_DISTRICT = {
     "draft": {"submit": "submitted", "withdraw": "withdrawn"},
     "submitted": {"approve": "commune_approved", "return": "returned", "reject": "rejected", "withdraw": "withdrawn"},
-    "commune_approved": {"approve": "district_approved", "return": "returned", "reject": "rejected",
-                         "withdraw": "withdrawn"},
+    "commune_approved": {
+        "approve": "district_approved",
+        "return": "returned",
+        "reject": "rejected",
+        "withdraw": "withdrawn",
+    },
     "district_approved": {},
     "awarded": {},
     "returned": {"submit": "submitted", "withdraw": "withdrawn"},
@@ -34,10 +38,18 @@ COMMUNE_DISTRICT = {
 COMMUNE_DISTRICT_PROVINCE = {
     "draft": {"submit": "submitted", "withdraw": "withdrawn"},
     "submitted": {"approve": "commune_approved", "return": "returned", "reject": "rejected", "withdraw": "withdrawn"},
-    "commune_approved": {"approve": "district_approved", "return": "returned", "reject": "rejected",
-                         "withdraw": "withdrawn"},
-    "district_approved": {"approve": "province_approved", "return": "returned", "reject": "rejected",
-                          "withdraw": "withdrawn"},
+    "commune_approved": {
+        "approve": "district_approved",
+        "return": "returned",
+        "reject": "rejected",
+        "withdraw": "withdrawn",
+    },
+    "district_approved": {
+        "approve": "province_approved",
+        "return": "returned",
+        "reject": "rejected",
+        "withdraw": "withdrawn",
+    },
     "province_approved": {},
     "awarded": {},
     "returned": {"submit": "submitted", "withdraw": "withdrawn"},
@@ -47,8 +59,12 @@ COMMUNE_DISTRICT_PROVINCE = {
 COMMUNE_PROVINCE = {
     "draft": {"submit": "submitted", "withdraw": "withdrawn"},
     "submitted": {"approve": "commune_approved", "return": "returned", "reject": "rejected", "withdraw": "withdrawn"},
-    "commune_approved": {"approve": "province_approved", "return": "returned", "reject": "rejected",
-                         "withdraw": "withdrawn"},
+    "commune_approved": {
+        "approve": "province_approved",
+        "return": "returned",
+        "reject": "rejected",
+        "withdraw": "withdrawn",
+    },
     "province_approved": {},
     "awarded": {},
     "returned": {"submit": "submitted", "withdraw": "withdrawn"},
@@ -81,15 +97,13 @@ class Shape:
 
 
 SHAPES = {
-    "district_era_commune": Shape("c1", "form_d", "campaign_d", ("C1", "D"), ("commune", "district"),
-                                  COMMUNE_DISTRICT),
-    "district_era_commune_for_province_form": Shape("c1", "form_p", "campaign_d", ("C1", "D", "P"),
-                                                    ("commune", "district", "province"), COMMUNE_DISTRICT_PROVINCE),
-    "two_level_province": Shape("q1", "form_q", "campaign_q", ("Q1", "Q"), ("commune", "province"),
-                                COMMUNE_PROVINCE),
+    "district_era_commune": Shape("c1", "form_d", "campaign_d", ("C1", "D"), ("commune", "district"), COMMUNE_DISTRICT),
+    "district_era_commune_for_province_form": Shape(
+        "c1", "form_p", "campaign_d", ("C1", "D", "P"), ("commune", "district", "province"), COMMUNE_DISTRICT_PROVINCE
+    ),
+    "two_level_province": Shape("q1", "form_q", "campaign_q", ("Q1", "Q"), ("commune", "province"), COMMUNE_PROVINCE),
     "district_agency_skips_commune": Shape("ad", "form_d", "campaign_d", ("D",), ("district",), DISTRICT_ONLY),
-    "agency_under_commune": Shape("a1", "form_d", "campaign_d", ("C1", "D"), ("commune", "district"),
-                                  COMMUNE_DISTRICT),
+    "agency_under_commune": Shape("a1", "form_d", "campaign_d", ("C1", "D"), ("commune", "district"), COMMUNE_DISTRICT),
 }
 CLERK = {"c1": "clerk_c1", "q1": "clerk_q1", "ad": "clerk_ad", "a1": "clerk_a1"}
 REVIEWER = {"C1": "reviewer_c1", "D": "reviewer_d", "P": "reviewer_p", "Q1": "reviewer_q1", "Q": "reviewer_q"}
@@ -103,8 +117,13 @@ def unit_of(world, code: str):
 def bring(world, shape: Shape, state: str) -> Nomination:
     """A committed nomination of the shape's unit, brought to `state` by the real workflow."""
     target = shape.final if state == "awarded" else state
-    nomination = create_nomination(world, getattr(world, shape.unit), state=target,
-                                   form=getattr(world, shape.form), campaign=getattr(world, shape.campaign))
+    nomination = create_nomination(
+        world,
+        getattr(world, shape.unit),
+        state=target,
+        form=getattr(world, shape.form),
+        campaign=getattr(world, shape.campaign),
+    )
     if state == "awarded":
         # Awarding comes from issuing a decision, not from a user action: the machine is fired directly.
         secretariat = getattr(world, SECRETARIAT[shape.chain[-1]])
@@ -133,16 +152,25 @@ def actor_for(world, shape: Shape, nomination: Nomination, action: str):
     if action in ("submit", "withdraw"):
         return getattr(world, CLERK[shape.unit])
     if nomination.awaiting_role == "reviewer":
-        return next(getattr(world, REVIEWER[code]) for code in shape.chain
-                    if unit_of(world, code).id == nomination.awaiting_unit_id)
+        return next(
+            getattr(world, REVIEWER[code])
+            for code in shape.chain
+            if unit_of(world, code).id == nomination.awaiting_unit_id
+        )
     return getattr(world, REVIEWER[shape.chain[-1]])
 
 
 def snapshot(nomination: Nomination) -> tuple:
     db.session.expire_all()
     fresh = db.session.get(Nomination, nomination.id)
-    return (fresh.state, fresh.version, fresh.awaiting_role, fresh.awaiting_unit_id, fresh.submitted_by_id,
-            len(listing.history(fresh)))
+    return (
+        fresh.state,
+        fresh.version,
+        fresh.awaiting_role,
+        fresh.awaiting_unit_id,
+        fresh.submitted_by_id,
+        len(listing.history(fresh)),
+    )
 
 
 @pytest.mark.parametrize("shape_name", SHAPES)
@@ -165,12 +193,18 @@ def test_allowed_action_moves_to_the_next_state_and_writes_one_history_row(world
                 assert nomination.state == expected
                 assert nomination.version == version + 1
                 assert (nomination.awaiting_role, nomination.awaiting_unit_id) == expected_awaiting(
-                    world, shape, expected)
+                    world, shape, expected
+                )
                 history = listing.history(nomination)
                 assert len(history) == events_before + 1
                 row = history[-1]
                 assert (row.action, row.from_state, row.to_state, row.actor_id, row.comment) == (
-                    action, state, expected, actor.id, comment)
+                    action,
+                    state,
+                    expected,
+                    actor.id,
+                    comment,
+                )
 
 
 @pytest.mark.parametrize("shape_name", SHAPES)
@@ -209,11 +243,13 @@ def test_award_is_not_a_user_action_and_only_the_machine_awards_from_the_final_a
 def test_review_chain_and_who_acts_next_are_right_at_every_step(world, shape_name):
     shape = SHAPES[shape_name]
     unit = getattr(world, shape.unit)
-    nomination = create_nomination(world, unit, form=getattr(world, shape.form),
-                                   campaign=getattr(world, shape.campaign))
+    nomination = create_nomination(
+        world, unit, form=getattr(world, shape.form), campaign=getattr(world, shape.campaign)
+    )
     assert nomination.review_chain == [
-        {"unit_id": unit_of(world, code).id, "level": level} for code, level in zip(shape.chain, shape.levels,
-                                                                                    strict=True)]
+        {"unit_id": unit_of(world, code).id, "level": level}
+        for code, level in zip(shape.chain, shape.levels, strict=True)
+    ]
     assert (nomination.awaiting_role, nomination.awaiting_unit_id) == ("clerk", unit.id)
 
     nominations.perform(getattr(world, CLERK[shape.unit]), nomination, "submit")
@@ -223,7 +259,8 @@ def test_review_chain_and_who_acts_next_are_right_at_every_step(world, shape_nam
         db.session.commit()
         assert nomination.state == f"{level}_approved"
         assert (nomination.awaiting_role, nomination.awaiting_unit_id) == expected_awaiting(
-            world, shape, nomination.state)
+            world, shape, nomination.state
+        )
     assert nomination.state == shape.final
     assert nomination.awaiting_role == "secretariat"
     assert nomination.awaiting_unit_id == unit_of(world, shape.chain[-1]).id
@@ -271,8 +308,12 @@ def test_returned_nomination_is_editable_and_can_be_resubmitted_up_to_the_final_
     assert listing.history(nomination)[-1].comment == "Bổ sung biên bản họp xét."
     assert (nomination.awaiting_role, nomination.awaiting_unit_id) == ("clerk", world.c1.id)
 
-    nominations.update(world.clerk_c1, nomination, {"achievements": "Đã bổ sung biên bản họp xét ngày 10/5."},
-                       version=nomination.version)
+    nominations.update(
+        world.clerk_c1,
+        nomination,
+        {"achievements": "Đã bổ sung biên bản họp xét ngày 10/5."},
+        version=nomination.version,
+    )
     nominations.perform(world.clerk_c1, nomination, "submit")
     db.session.commit()
     assert nomination.state == "submitted"
@@ -283,7 +324,14 @@ def test_returned_nomination_is_editable_and_can_be_resubmitted_up_to_the_final_
     db.session.commit()
     assert nomination.state == "district_approved"
     assert [e.action for e in listing.history(nomination)] == [
-        "create", "submit", "return", "edit", "submit", "approve", "approve"]
+        "create",
+        "submit",
+        "return",
+        "edit",
+        "submit",
+        "approve",
+        "approve",
+    ]
 
 
 @pytest.mark.parametrize("state", ["submitted", "commune_approved", "district_approved", "rejected", "withdrawn"])

@@ -29,9 +29,15 @@ def users():
 def create_user(username, password, role, unit_code, full_name):
     try:
         unit_id = admin.unit_by_code(unit_code).id if unit_code else None
-        user = admin.create_user(admin.system_actor(), {
-            "username": username, "full_name": full_name, "password": password,
-            "roles": [{"role": role, "unit_id": unit_id}]})
+        user = admin.create_user(
+            admin.system_actor(),
+            {
+                "username": username,
+                "full_name": full_name,
+                "password": password,
+                "roles": [{"role": role, "unit_id": unit_id}],
+            },
+        )
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

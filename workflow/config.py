@@ -44,7 +44,7 @@ def database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever spelling the URL came in."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

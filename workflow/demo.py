@@ -81,52 +81,111 @@ def load(today: date | None = None) -> None:
     root = admin.system_actor()
     units = {}
     for code, name, level, parent in UNITS:
-        units[code] = admin.create_unit(root, {"code": code, "name": name, "level": level,
-                                               "parent_id": units[parent].id if parent else None})
+        units[code] = admin.create_unit(
+            root, {"code": code, "name": name, "level": level, "parent_id": units[parent].id if parent else None}
+        )
     users = {}
     for username, full_name, role, unit in USERS:
-        users[username] = admin.create_user(root, {
-            "username": username, "full_name": full_name, "password": DEMO_PASSWORD,
-            "roles": [{"role": role.value, "unit_id": units[unit].id if unit else None}]})
+        users[username] = admin.create_user(
+            root,
+            {
+                "username": username,
+                "full_name": full_name,
+                "password": DEMO_PASSWORD,
+                "roles": [{"role": role.value, "unit_id": units[unit].id if unit else None}],
+            },
+        )
     forms = {
-        "LD-LDG": admin.save_award_form(root, {
-            "name": "Giấy khen của Chủ tịch UBND huyện Lạc Dương", "owner_unit_id": units["LD-LDG"].id,
-            "nominee_kinds": ["collective", "individual"],
-            "criteria": "Tập thể, cá nhân có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ, "
-                        "được Hội đồng Thi đua – Khen thưởng huyện xét đề nghị."}),
-        "LD": admin.save_award_form(root, {
-            "name": "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng", "owner_unit_id": units["LD"].id,
-            "nominee_kinds": ["collective", "individual"], "criteria": ""}),
-        "BT": admin.save_award_form(root, {
-            "name": "Giấy khen của Giám đốc Công an tỉnh Bình Thuận", "owner_unit_id": units["BT"].id,
-            "nominee_kinds": ["collective", "individual"],
-            "criteria": "Có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ năm."}),
-        "VP-YL": admin.save_award_form(root, {
-            "name": "Giấy khen của Chủ tịch UBND huyện Yên Lạc", "owner_unit_id": units["VP-YL"].id,
-            "nominee_kinds": ["collective", "individual"], "criteria": ""}),
+        "LD-LDG": admin.save_award_form(
+            root,
+            {
+                "name": "Giấy khen của Chủ tịch UBND huyện Lạc Dương",
+                "owner_unit_id": units["LD-LDG"].id,
+                "nominee_kinds": ["collective", "individual"],
+                "criteria": "Tập thể, cá nhân có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ, "
+                "được Hội đồng Thi đua – Khen thưởng huyện xét đề nghị.",
+            },
+        ),
+        "LD": admin.save_award_form(
+            root,
+            {
+                "name": "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng",
+                "owner_unit_id": units["LD"].id,
+                "nominee_kinds": ["collective", "individual"],
+                "criteria": "",
+            },
+        ),
+        "BT": admin.save_award_form(
+            root,
+            {
+                "name": "Giấy khen của Giám đốc Công an tỉnh Bình Thuận",
+                "owner_unit_id": units["BT"].id,
+                "nominee_kinds": ["collective", "individual"],
+                "criteria": "Có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ năm.",
+            },
+        ),
+        "VP-YL": admin.save_award_form(
+            root,
+            {
+                "name": "Giấy khen của Chủ tịch UBND huyện Yên Lạc",
+                "owner_unit_id": units["VP-YL"].id,
+                "nominee_kinds": ["collective", "individual"],
+                "criteria": "",
+            },
+        ),
     }
     deadline = max(today + timedelta(days=60), date(today.year, 12, 31))
-    tongket = admin.save_campaign(root, {
-        "title": "Tổng kết 10 năm phong trào Toàn dân bảo vệ ANTQ giai đoạn 2014–2023",
-        "owner_unit_id": units["LD-LDG"].id, "starts_on": "2014-01-01", "ends_on": "2023-12-31",
-        "nomination_deadline": "2023-05-15", "award_form_ids": [forms["LD-LDG"].id],
-        "description": "Chương trình phối hợp số 06/CTr-CA-MT ngày 06/3/2014 giữa Công an tỉnh với MTTQ tỉnh."})
-    current = admin.save_campaign(root, {
-        "title": f"Phong trào Toàn dân bảo vệ ANTQ năm {today.year}", "owner_unit_id": units["LD-LDG"].id,
-        "starts_on": f"{today.year}-01-01", "ends_on": f"{today.year}-12-31",
-        "nomination_deadline": deadline.isoformat(), "award_form_ids": [forms["LD-LDG"].id, forms["LD"].id]})
-    binh_thuan = admin.save_campaign(root, {
-        "title": f"Phong trào Toàn dân bảo vệ ANTQ năm {today.year} – tỉnh Bình Thuận",
-        "owner_unit_id": units["BT"].id, "starts_on": f"{today.year}-01-01", "ends_on": f"{today.year}-12-31",
-        "nomination_deadline": deadline.isoformat(), "award_form_ids": [forms["BT"].id]})
+    tongket = admin.save_campaign(
+        root,
+        {
+            "title": "Tổng kết 10 năm phong trào Toàn dân bảo vệ ANTQ giai đoạn 2014–2023",
+            "owner_unit_id": units["LD-LDG"].id,
+            "starts_on": "2014-01-01",
+            "ends_on": "2023-12-31",
+            "nomination_deadline": "2023-05-15",
+            "award_form_ids": [forms["LD-LDG"].id],
+            "description": "Chương trình phối hợp số 06/CTr-CA-MT ngày 06/3/2014 giữa Công an tỉnh với MTTQ tỉnh.",
+        },
+    )
+    current = admin.save_campaign(
+        root,
+        {
+            "title": f"Phong trào Toàn dân bảo vệ ANTQ năm {today.year}",
+            "owner_unit_id": units["LD-LDG"].id,
+            "starts_on": f"{today.year}-01-01",
+            "ends_on": f"{today.year}-12-31",
+            "nomination_deadline": deadline.isoformat(),
+            "award_form_ids": [forms["LD-LDG"].id, forms["LD"].id],
+        },
+    )
+    binh_thuan = admin.save_campaign(
+        root,
+        {
+            "title": f"Phong trào Toàn dân bảo vệ ANTQ năm {today.year} – tỉnh Bình Thuận",
+            "owner_unit_id": units["BT"].id,
+            "starts_on": f"{today.year}-01-01",
+            "ends_on": f"{today.year}-12-31",
+            "nomination_deadline": deadline.isoformat(),
+            "award_form_ids": [forms["BT"].id],
+        },
+    )
 
     def nominate(clerk, campaign, form, unit, kind, name, position="", achievements=None):
-        return nominations.create(users[clerk], {
-            "campaign_id": campaign.id, "award_form_id": form.id, "unit_id": units[unit].id,
-            "nominee_kind": kind, "nominee_name": name, "position": position,
-            "achievements": achievements or f"Có thành tích xuất sắc trong đợt thi đua “{campaign.title}”: "
-                                            "tích cực tuyên truyền, vận động Nhân dân tham gia phong trào, "
-                                            "phát hiện, tố giác tội phạm, giữ vững an ninh, trật tự địa bàn."})
+        return nominations.create(
+            users[clerk],
+            {
+                "campaign_id": campaign.id,
+                "award_form_id": form.id,
+                "unit_id": units[unit].id,
+                "nominee_kind": kind,
+                "nominee_name": name,
+                "position": position,
+                "achievements": achievements
+                or f"Có thành tích xuất sắc trong đợt thi đua “{campaign.title}”: "
+                "tích cực tuyên truyền, vận động Nhân dân tham gia phong trào, "
+                "phát hiện, tố giác tội phạm, giữ vững an ninh, trật tự địa bàn.",
+            },
+        )
 
     def walk(nomination, *steps, day=today):
         for username, action in steps:
@@ -137,22 +196,71 @@ def load(today: date | None = None) -> None:
     clerks = {"LD-LDG-TT": ("ld.canbo", "ld.xa"), "LD-LDG-DS": ("ds.canbo", "ds.xa")}
     for unit, name in SEED_003_COLLECTIVES:
         clerk, approver = clerks[unit]
-        walk(nominate(clerk, tongket, forms["LD-LDG"], unit, "collective", name),
-             (clerk, "submit"), (approver, "approve"), ("ld.huyen", "approve"), day=may_2023)
+        walk(
+            nominate(clerk, tongket, forms["LD-LDG"], unit, "collective", name),
+            (clerk, "submit"),
+            (approver, "approve"),
+            ("ld.huyen", "approve"),
+            day=may_2023,
+        )
     for unit, name, position in SEED_003_INDIVIDUALS:
         clerk, approver = clerks[unit]
-        walk(nominate(clerk, tongket, forms["LD-LDG"], unit, "individual", name, position),
-             (clerk, "submit"), (approver, "approve"), ("ld.huyen", "approve"), day=may_2023)
+        walk(
+            nominate(clerk, tongket, forms["LD-LDG"], unit, "individual", name, position),
+            (clerk, "submit"),
+            (approver, "approve"),
+            ("ld.huyen", "approve"),
+            day=may_2023,
+        )
 
     # This year's campaign, in every stage of the chain.
-    nominate("ld.canbo", current, forms["LD-LDG"], "LD-LDG-TT", "collective",
-             "Tổ liên gia tự quản tổ dân phố Bon Đưng 2")
-    walk(nominate("ld.canbo", current, forms["LD-LDG"], "LD-LDG-TT", "collective",
-                  "Mô hình “Camera an ninh” tổ dân phố Đăng Gia Rít"), ("ld.canbo", "submit"))
-    walk(nominate("ds.canbo", current, forms["LD-LDG"], "LD-LDG-DS", "individual", "Păng Ting Ha Nhung",
-                  "Công an viên thôn Đạ Nghịt, xã Đạ Sar"), ("ds.canbo", "submit"), ("ds.xa", "approve"))
-    walk(nominate("ld.truong", current, forms["LD-LDG"], "LD-LDG-DTNT", "collective",
-                  "Đoàn Thanh niên Trường Phổ thông Dân tộc nội trú huyện Lạc Dương"), ("ld.truong", "submit"))
-    walk(nominate("bt.canbo", binh_thuan, forms["BT"], "BT-PT", "collective",
-                  "Tổ dân phố tự quản về an ninh, trật tự khu phố 3, phường Phan Thiết"), ("bt.canbo", "submit"))
+    nominate(
+        "ld.canbo", current, forms["LD-LDG"], "LD-LDG-TT", "collective", "Tổ liên gia tự quản tổ dân phố Bon Đưng 2"
+    )
+    walk(
+        nominate(
+            "ld.canbo",
+            current,
+            forms["LD-LDG"],
+            "LD-LDG-TT",
+            "collective",
+            "Mô hình “Camera an ninh” tổ dân phố Đăng Gia Rít",
+        ),
+        ("ld.canbo", "submit"),
+    )
+    walk(
+        nominate(
+            "ds.canbo",
+            current,
+            forms["LD-LDG"],
+            "LD-LDG-DS",
+            "individual",
+            "Păng Ting Ha Nhung",
+            "Công an viên thôn Đạ Nghịt, xã Đạ Sar",
+        ),
+        ("ds.canbo", "submit"),
+        ("ds.xa", "approve"),
+    )
+    walk(
+        nominate(
+            "ld.truong",
+            current,
+            forms["LD-LDG"],
+            "LD-LDG-DTNT",
+            "collective",
+            "Đoàn Thanh niên Trường Phổ thông Dân tộc nội trú huyện Lạc Dương",
+        ),
+        ("ld.truong", "submit"),
+    )
+    walk(
+        nominate(
+            "bt.canbo",
+            binh_thuan,
+            forms["BT"],
+            "BT-PT",
+            "collective",
+            "Tổ dân phố tự quản về an ninh, trật tự khu phố 3, phường Phan Thiết",
+        ),
+        ("bt.canbo", "submit"),
+    )
     db.session.flush()

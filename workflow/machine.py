@@ -45,20 +45,36 @@ def machine_for(levels: tuple[str, ...]) -> Machine:
     approved = [State.approved(level).value for level in levels]
     in_review = [State.submitted.value, *approved[:-1]]
     transitions = [
-        {"trigger": Action.submit.value, "source": [State.draft.value, State.returned.value],
-         "dest": State.submitted.value},
-        *({"trigger": Action.approve.value, "source": source, "dest": dest}
-          for source, dest in zip(in_review, approved, strict=True)),
+        {
+            "trigger": Action.submit.value,
+            "source": [State.draft.value, State.returned.value],
+            "dest": State.submitted.value,
+        },
+        *(
+            {"trigger": Action.approve.value, "source": source, "dest": dest}
+            for source, dest in zip(in_review, approved, strict=True)
+        ),
         {"trigger": Action.return_.value, "source": in_review, "dest": State.returned.value},
         {"trigger": Action.reject.value, "source": in_review, "dest": State.rejected.value},
-        {"trigger": Action.withdraw.value, "source": [State.draft.value, State.returned.value, *in_review],
-         "dest": State.withdrawn.value},
+        {
+            "trigger": Action.withdraw.value,
+            "source": [State.draft.value, State.returned.value, *in_review],
+            "dest": State.withdrawn.value,
+        },
         {"trigger": Action.award.value, "source": approved[-1], "dest": State.awarded.value},
     ]
-    states = [State.draft.value, State.submitted.value, *approved, State.awarded.value,
-              State.returned.value, State.rejected.value, State.withdrawn.value]
-    return Machine(model=None, states=states, transitions=transitions, initial=State.draft.value,
-                   auto_transitions=False)
+    states = [
+        State.draft.value,
+        State.submitted.value,
+        *approved,
+        State.awarded.value,
+        State.returned.value,
+        State.rejected.value,
+        State.withdrawn.value,
+    ]
+    return Machine(
+        model=None, states=states, transitions=transitions, initial=State.draft.value, auto_transitions=False
+    )
 
 
 def chain_levels(nomination: Nomination) -> tuple[str, ...]:
@@ -101,11 +117,18 @@ def fire(nomination: Nomination, action: Action, *, actor: User, comment: str = 
     return record(nomination, action, actor=actor, comment=comment, from_state=from_state.value)
 
 
-def record(nomination: Nomination, action: Action, *, actor: User, comment: str = "",
-           from_state: str | None = None) -> NominationEvent:
+def record(
+    nomination: Nomination, action: Action, *, actor: User, comment: str = "", from_state: str | None = None
+) -> NominationEvent:
     """Append a history row in the current transaction."""
-    entry = NominationEvent(nomination=nomination, action=action.value, from_state=from_state,
-                            to_state=nomination.state, actor_id=actor.id, comment=comment)
+    entry = NominationEvent(
+        nomination=nomination,
+        action=action.value,
+        from_state=from_state,
+        to_state=nomination.state,
+        actor_id=actor.id,
+        comment=comment,
+    )
     db.session.add(entry)
     return entry
 

@@ -91,4 +91,3 @@ def can_administer(user: User, unit: Unit | None) -> bool:
 def can_manage_awards(user: User, unit: Unit) -> bool:
     """Award forms and campaigns: the unit's secretariat or an admin over it."""
     return has_role_over(user, unit, Role.secretariat, Role.admin)
-

@@ -22,5 +22,8 @@ def _signed_in():
 
 @bp.get("/")
 def index():
-    return render_template("admin/index.html", administers=admin.administers_some_unit(current_user),
-                           manages_awards=admin.manages_awards_somewhere(current_user))
+    return render_template(
+        "admin/index.html",
+        administers=admin.administers_some_unit(current_user),
+        manages_awards=admin.manages_awards_somewhere(current_user),
+    )

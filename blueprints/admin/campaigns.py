@@ -17,8 +17,12 @@ def _manages(obj) -> bool:
 
 @bp.get("/")
 def index():
-    return render_template("admin/campaigns.html", campaigns=admin.visible_campaigns(current_user),
-                           can_edit=_manages, manages=admin.manages_awards_somewhere(current_user))
+    return render_template(
+        "admin/campaigns.html",
+        campaigns=admin.visible_campaigns(current_user),
+        can_edit=_manages,
+        manages=admin.manages_awards_somewhere(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -68,67 +68,103 @@ def date_field(label: str, required: bool = True) -> DateField:
 
 # Units ------------------------------------------------------------------------------------------------------
 
+
 class UnitForm(FlaskForm):
-    name = StringField("Tên đơn vị", validators=[DataRequired("Vui lòng nhập tên đơn vị."),
-                                                 Length(max=255, message="Tên đơn vị tối đa 255 ký tự.")])
-    code = StringField("Mã đơn vị", validators=[DataRequired("Vui lòng nhập mã đơn vị."),
-                                                Length(max=40, message="Mã đơn vị tối đa 40 ký tự.")])
-    level = SelectField("Cấp", choices=[SelectChoice(lvl.value, lvl.title) for lvl in Level],
-                        validators=[DataRequired("Chọn cấp của đơn vị.")], invalid_choice_message=BAD_CHOICE)
+    name = StringField(
+        "Tên đơn vị",
+        validators=[DataRequired("Vui lòng nhập tên đơn vị."), Length(max=255, message="Tên đơn vị tối đa 255 ký tự.")],
+    )
+    code = StringField(
+        "Mã đơn vị",
+        validators=[DataRequired("Vui lòng nhập mã đơn vị."), Length(max=40, message="Mã đơn vị tối đa 40 ký tự.")],
+    )
+    level = SelectField(
+        "Cấp",
+        choices=[SelectChoice(lvl.value, lvl.title) for lvl in Level],
+        validators=[DataRequired("Chọn cấp của đơn vị.")],
+        invalid_choice_message=BAD_CHOICE,
+    )
     # Whether the actor may put a unit there is the service's rule: any parent id reaches it.
-    parent_id = SelectField("Trực thuộc", coerce=optional_int, validate_choice=False,
-                            invalid_value_message=BAD_CHOICE)
+    parent_id = SelectField("Trực thuộc", coerce=optional_int, validate_choice=False, invalid_value_message=BAD_CHOICE)
 
     def fill_choices(self, actor: User, unit: Unit | None = None) -> None:
         """Parents: units the actor administers that can have units below them, never the unit's own subtree."""
-        parents = [u for u in admin.units_in_scope(actor, Role.admin)
-                   if u.level != Level.agency and not (unit is not None and unit.contains(u))]
+        parents = [
+            u
+            for u in admin.units_in_scope(actor, Role.admin)
+            if u.level != Level.agency and not (unit is not None and unit.contains(u))
+        ]
         parents = with_current(parents, unit.parent if unit is not None else None)
         at_root = permissions.is_global_admin(actor) or (unit is not None and unit.parent is None)
         self.parent_id.choices = unit_choices(parents, "— Không có (đơn vị cấp tỉnh) —" if at_root else None)
 
     def service_data(self) -> dict:
-        return {"code": self.code.data, "name": self.name.data, "level": self.level.data,
-                "parent_id": self.parent_id.data}
+        return {
+            "code": self.code.data,
+            "name": self.name.data,
+            "level": self.level.data,
+            "parent_id": self.parent_id.data,
+        }
 
 
 # Users and roles ---------------------------------------------------------------------------------------------
 
+
 class RoleRowForm(Form):
     """One row of the roles editor: a role at a unit. A row without a role is ignored."""
 
-    role = SelectField("Vai trò", choices=[SelectChoice("", "— Không chọn —"),
-                                           *(SelectChoice(r.value, r.title) for r in Role)],
-                       default="", invalid_choice_message=BAD_CHOICE)
+    role = SelectField(
+        "Vai trò",
+        choices=[SelectChoice("", "— Không chọn —"), *(SelectChoice(r.value, r.title) for r in Role)],
+        default="",
+        invalid_choice_message=BAD_CHOICE,
+    )
     unit_id = SelectField("Đơn vị", coerce=optional_int, validate_choice=False, invalid_value_message=BAD_CHOICE)
 
 
 class _UserForm(FlaskForm):
-    full_name = StringField("Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."),
-                                                     Length(max=255, message="Họ và tên tối đa 255 ký tự.")])
+    full_name = StringField(
+        "Họ và tên",
+        validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=255, message="Họ và tên tối đa 255 ký tự.")],
+    )
     confirm = PasswordField("Nhập lại mật khẩu", validators=[EqualTo("password", "Mật khẩu nhập lại không khớp.")])
     role_rows = FieldList(FormField(RoleRowForm), min_entries=BLANK_ROLE_ROWS)
 
     def fill_choices(self, actor: User) -> None:
-        blank = ("— Toàn hệ thống (chỉ với vai trò Quản trị hệ thống) —" if permissions.is_global_admin(actor)
-                 else "— Chọn đơn vị —")
+        blank = (
+            "— Toàn hệ thống (chỉ với vai trò Quản trị hệ thống) —"
+            if permissions.is_global_admin(actor)
+            else "— Chọn đơn vị —"
+        )
         choices = unit_choices(admin.units_in_scope(actor, Role.admin), blank)
         for row in self.role_rows:
             row.form.unit_id.choices = choices
 
     def roles_data(self) -> list[dict]:
-        return [{"role": row.form.role.data, "unit_id": row.form.unit_id.data}
-                for row in self.role_rows if row.form.role.data]
+        return [
+            {"role": row.form.role.data, "unit_id": row.form.unit_id.data}
+            for row in self.role_rows
+            if row.form.role.data
+        ]
 
 
 class UserCreateForm(_UserForm):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập."),
-                                                        Length(max=80, message="Tên đăng nhập tối đa 80 ký tự.")])
+    username = StringField(
+        "Tên đăng nhập",
+        validators=[
+            DataRequired("Vui lòng nhập tên đăng nhập."),
+            Length(max=80, message="Tên đăng nhập tối đa 80 ký tự."),
+        ],
+    )
     password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")])
 
     def service_data(self) -> dict:
-        return {"username": self.username.data, "full_name": self.full_name.data, "password": self.password.data,
-                "roles": self.roles_data()}
+        return {
+            "username": self.username.data,
+            "full_name": self.full_name.data,
+            "password": self.password.data,
+            "roles": self.roles_data(),
+        }
 
 
 class UserEditForm(_UserForm):
@@ -136,8 +172,12 @@ class UserEditForm(_UserForm):
     password = PasswordField("Mật khẩu mới", validators=[Optional()])
 
     def service_data(self) -> dict:
-        return {"full_name": self.full_name.data, "active": self.active.data, "password": self.password.data or None,
-                "roles": self.roles_data()}
+        return {
+            "full_name": self.full_name.data,
+            "active": self.active.data,
+            "password": self.password.data or None,
+            "roles": self.roles_data(),
+        }
 
 
 def role_rows(actor: User, user: User) -> tuple[list[dict], list]:
@@ -150,42 +190,65 @@ def role_rows(actor: User, user: User) -> tuple[list[dict], list]:
 
 # Award forms and campaigns -----------------------------------------------------------------------------------
 
+
 class AwardFormForm(FlaskForm):
     """Edits an AwardForm (hình thức khen thưởng)."""
 
-    name = StringField("Tên hình thức khen thưởng",
-                       validators=[DataRequired("Vui lòng nhập tên hình thức khen thưởng."),
-                                   Length(max=255, message="Tên tối đa 255 ký tự.")])
-    owner_unit_id = SelectField("Đơn vị tặng (cấp ra quyết định khen thưởng)", coerce=optional_int,
-                                validate_choice=False, invalid_value_message=BAD_CHOICE,
-                                validators=[DataRequired("Chọn đơn vị tặng.")])
-    nominee_kinds = MultiCheckboxField("Đối tượng được đề nghị",
-                                       choices=[SelectChoice(k.value, k.title) for k in NomineeKind],
-                                       invalid_choice_message=BAD_CHOICE)
-    criteria = TextAreaField("Tiêu chuẩn, điều kiện", validators=[Optional(), Length(max=20_000)],
-                             render_kw={"rows": 8})
+    name = StringField(
+        "Tên hình thức khen thưởng",
+        validators=[
+            DataRequired("Vui lòng nhập tên hình thức khen thưởng."),
+            Length(max=255, message="Tên tối đa 255 ký tự."),
+        ],
+    )
+    owner_unit_id = SelectField(
+        "Đơn vị tặng (cấp ra quyết định khen thưởng)",
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=BAD_CHOICE,
+        validators=[DataRequired("Chọn đơn vị tặng.")],
+    )
+    nominee_kinds = MultiCheckboxField(
+        "Đối tượng được đề nghị",
+        choices=[SelectChoice(k.value, k.title) for k in NomineeKind],
+        invalid_choice_message=BAD_CHOICE,
+    )
+    criteria = TextAreaField(
+        "Tiêu chuẩn, điều kiện", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 8}
+    )
 
     def fill_choices(self, actor: User, form: AwardForm | None = None) -> None:
         owners = with_current(admin.award_owner_units(actor), form.owner_unit if form else None)
         self.owner_unit_id.choices = unit_choices(owners, "— Chọn đơn vị —")
 
     def service_data(self) -> dict:
-        return {"name": self.name.data, "owner_unit_id": self.owner_unit_id.data,
-                "nominee_kinds": self.nominee_kinds.data, "criteria": self.criteria.data}
+        return {
+            "name": self.name.data,
+            "owner_unit_id": self.owner_unit_id.data,
+            "nominee_kinds": self.nominee_kinds.data,
+            "criteria": self.criteria.data,
+        }
 
 
 class CampaignForm(FlaskForm):
-    title = StringField("Tên đợt thi đua", validators=[DataRequired("Vui lòng nhập tên đợt thi đua."),
-                                                       Length(max=255, message="Tên tối đa 255 ký tự.")])
-    owner_unit_id = SelectField("Đơn vị phát động", coerce=optional_int, validate_choice=False,
-                                invalid_value_message=BAD_CHOICE, validators=[DataRequired("Chọn đơn vị phát động.")])
+    title = StringField(
+        "Tên đợt thi đua",
+        validators=[DataRequired("Vui lòng nhập tên đợt thi đua."), Length(max=255, message="Tên tối đa 255 ký tự.")],
+    )
+    owner_unit_id = SelectField(
+        "Đơn vị phát động",
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=BAD_CHOICE,
+        validators=[DataRequired("Chọn đơn vị phát động.")],
+    )
     starts_on = date_field("Ngày bắt đầu")
     ends_on = date_field("Ngày kết thúc")
     nomination_deadline = date_field("Hạn gửi hồ sơ đề nghị", required=False)
-    award_form_ids = MultiCheckboxField("Hình thức khen thưởng áp dụng", coerce=int,
-                                        invalid_choice_message=BAD_CHOICE, invalid_value_message=BAD_CHOICE)
-    description = TextAreaField("Nội dung, yêu cầu", validators=[Optional(), Length(max=20_000)],
-                                render_kw={"rows": 6})
+    award_form_ids = MultiCheckboxField(
+        "Hình thức khen thưởng áp dụng", coerce=int, invalid_choice_message=BAD_CHOICE, invalid_value_message=BAD_CHOICE
+    )
+    description = TextAreaField("Nội dung, yêu cầu", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 6})
 
     def fill_choices(self, actor: User, campaign: Campaign | None = None) -> None:
         owners = with_current(admin.award_owner_units(actor), campaign.owner_unit if campaign else None)
@@ -195,8 +258,18 @@ class CampaignForm(FlaskForm):
         self.award_form_ids.choices = [SelectChoice(str(f.id), f"{f.name} ({f.owner_unit.name})") for f in forms]
 
     def service_data(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "title", "owner_unit_id", "starts_on", "ends_on", "nomination_deadline", "award_form_ids", "description")}
+        return {
+            name: getattr(self, name).data
+            for name in (
+                "title",
+                "owner_unit_id",
+                "starts_on",
+                "ends_on",
+                "nomination_deadline",
+                "award_form_ids",
+                "description",
+            )
+        }
 
 
 def saved(form: FlaskForm, save, fallback: str):

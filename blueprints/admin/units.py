@@ -12,9 +12,12 @@ bp = Blueprint("units", __name__, url_prefix="/units")
 
 @bp.get("/")
 def index():
-    return render_template("admin/units.html", tree=admin.unit_tree(admin.units_in_scope(current_user, *Role)),
-                           editable={u.id for u in admin.units_in_scope(current_user, Role.admin)},
-                           administers=admin.administers_some_unit(current_user))
+    return render_template(
+        "admin/units.html",
+        tree=admin.unit_tree(admin.units_in_scope(current_user, *Role)),
+        editable={u.id for u in admin.units_in_scope(current_user, Role.admin)},
+        administers=admin.administers_some_unit(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -13,8 +13,11 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.get("/")
 def index():
     admin.require_administrator(current_user)
-    return render_template("admin/users.html", users=admin.visible_users(current_user),
-                           administers=lambda unit: permissions.can_administer(current_user, unit))
+    return render_template(
+        "admin/users.html",
+        users=admin.visible_users(current_user),
+        administers=lambda unit: permissions.can_administer(current_user, unit),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

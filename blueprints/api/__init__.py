@@ -13,7 +13,7 @@ BEARER = "bearerAuth"
 DESCRIPTION = (
     "Lấy mã truy cập bằng `POST /api/v1/tokens`, rồi gửi `Authorization: Bearer <mã>` với mọi yêu cầu "
     "(phiên đăng nhập trên trình duyệt không dùng được cho API). Dữ liệu gửi và nhận là JSON; trường không "
-    "khai báo bị từ chối (422). Lỗi luôn có dạng `{\"error\": {\"code\", \"message\", \"fields\"?}}`."
+    'khai báo bị từ chối (422). Lỗi luôn có dạng `{"error": {"code", "message", "fields"?}}`.'
 )
 
 

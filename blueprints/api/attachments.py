@@ -27,5 +27,9 @@ def upload(files, nomination_id):
 def download(nomination_id, attachment_id):
     """Tải tệp đính kèm về, với tên tệp gốc."""
     attachment = attachments.get(nominations.get(actor(), nomination_id), attachment_id)
-    return send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.filename)
+    return send_file(
+        io.BytesIO(attachment.data),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )

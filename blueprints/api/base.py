@@ -46,8 +46,11 @@ def localize(field: fields.Field) -> None:
     for key, text in vietnamese.items():
         if key in field.error_messages and field.error_messages[key] == defaults.get(key):
             field.error_messages[key] = text
-    for inner in (getattr(field, "inner", None), getattr(field, "key_field", None),
-                  getattr(field, "value_field", None)):
+    for inner in (
+        getattr(field, "inner", None),
+        getattr(field, "key_field", None),
+        getattr(field, "value_field", None),
+    ):
         if isinstance(inner, fields.Field):
             localize(inner)
 

@@ -21,11 +21,16 @@ def one_of(choices) -> OneOf:
 
 # Errors and access ----------------------------------------------------------------------------------------
 
+
 class ErrorDetail(Schema):
     code = fields.String(required=True, metadata={"example": "conflict"})
     message = fields.String(required=True, metadata={"description": "Thông báo tiếng Việt cho người dùng."})
-    field_errors = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields",
-                               metadata={"description": "Lỗi theo từng trường, khi dữ liệu không hợp lệ."})
+    field_errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        data_key="fields",
+        metadata={"description": "Lỗi theo từng trường, khi dữ liệu không hợp lệ."},
+    )
 
 
 class Error(Schema):
@@ -45,8 +50,9 @@ class Token(Schema):
 class RoleAssignment(Schema):
     role = fields.String(required=True, validate=one_of(Role))
     role_label = fields.Function(lambda a: Role(a.role).title, dump_only=True, metadata=TEXT)
-    unit_id = fields.Integer(allow_none=True, load_default=None,
-                             metadata={"description": "Bỏ trống chỉ với vai trò quản trị toàn hệ thống."})
+    unit_id = fields.Integer(
+        allow_none=True, load_default=None, metadata={"description": "Bỏ trống chỉ với vai trò quản trị toàn hệ thống."}
+    )
     unit_name = fields.Function(lambda a: a.unit.name if a.unit else None, dump_only=True, metadata=TEXT)
 
 
@@ -60,6 +66,7 @@ class User(Schema):
 
 
 # Units, award forms, campaigns ----------------------------------------------------------------------------
+
 
 class Unit(Schema):
     id = fields.Integer(dump_only=True)
@@ -75,8 +82,11 @@ class AwardForm(Schema):
     name = fields.String(required=True)
     owner_unit_id = fields.Integer(required=True)
     owner_unit_name = fields.String(attribute="owner_unit.name", dump_only=True)
-    nominee_kinds = fields.List(fields.String(validate=one_of(NomineeKind)), required=True,
-                                validate=Length(min=1, error="Chọn ít nhất một đối tượng."))
+    nominee_kinds = fields.List(
+        fields.String(validate=one_of(NomineeKind)),
+        required=True,
+        validate=Length(min=1, error="Chọn ít nhất một đối tượng."),
+    )
     criteria = fields.String(load_default="")
 
 
@@ -104,6 +114,7 @@ class Campaign(Schema):
 
 # Nominations ----------------------------------------------------------------------------------------------
 
+
 class NominationInput(Schema):
     campaign_id = fields.Integer(required=True)
     award_form_id = fields.Integer(required=True)
@@ -128,8 +139,10 @@ class NominationQuery(Schema):
     nominee_kind = fields.String(validate=one_of(NomineeKind))
     q = fields.String(metadata={"description": "Tìm theo tên, không phân biệt dấu."})
     page = fields.Integer(load_default=1, validate=Range(min=1, error="Trang bắt đầu từ {min}."))
-    per_page = fields.Integer(load_default=lambda: current_app.config["PER_PAGE"],
-                              validate=Range(min=1, max=MAX_PER_PAGE, error="Từ {min} đến {max} hồ sơ mỗi trang."))
+    per_page = fields.Integer(
+        load_default=lambda: current_app.config["PER_PAGE"],
+        validate=Range(min=1, max=MAX_PER_PAGE, error="Từ {min} đến {max} hồ sơ mỗi trang."),
+    )
 
 
 class ChainStep(Schema):
@@ -143,8 +156,9 @@ class Attachment(Schema):
     content_type = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
-    url = fields.Function(lambda a: url_for("api_attachments.download", nomination_id=a.nomination_id,
-                                            attachment_id=a.id), metadata=TEXT)
+    url = fields.Function(
+        lambda a: url_for("api_attachments.download", nomination_id=a.nomination_id, attachment_id=a.id), metadata=TEXT
+    )
 
 
 class UploadInput(Schema):
@@ -175,8 +189,12 @@ class Nomination(NominationSummary):
     achievements = fields.String()
     available_actions = fields.Function(
         lambda n: [action.value for action in nominations.available_actions(actor(), n)],
-        metadata={"type": "array", "items": {"type": "string", "enum": [a.value for a in USER_ACTIONS]},
-                  "description": "Thao tác người dùng này thực hiện được ngay bây giờ."})
+        metadata={
+            "type": "array",
+            "items": {"type": "string", "enum": [a.value for a in USER_ACTIONS]},
+            "description": "Thao tác người dùng này thực hiện được ngay bây giờ.",
+        },
+    )
     review_chain = fields.List(fields.Nested(ChainStep))
     created_by_id = fields.Integer()
     submitted_by_id = fields.Integer(allow_none=True)
@@ -192,8 +210,9 @@ class NominationPage(Schema):
 
 class ActionInput(Schema):
     comment = fields.String(load_default="", metadata={"description": "Bắt buộc khi trả lại hoặc không đề nghị."})
-    version = fields.Integer(allow_none=True, load_default=None,
-                             metadata={"description": "Phiên bản đã đọc; nếu đã cũ, trả 409."})
+    version = fields.Integer(
+        allow_none=True, load_default=None, metadata={"description": "Phiên bản đã đọc; nếu đã cũ, trả 409."}
+    )
 
 
 class BulkActionInput(Schema):

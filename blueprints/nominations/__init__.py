@@ -21,19 +21,32 @@ def _signed_in():
 @bp.get("/")
 def index():
     filters = filters_from(request.args)
-    page = listing.search(current_user, filters, page=request.args.get("page", 1, type=int),
-                          per_page=request.args.get("per_page", 25, type=int))
-    return render_template("nominations/index.html", page=page, filters=filters, bulk=BulkForm(),
-                           campaigns=admin.visible_campaigns(current_user),
-                           award_forms=admin.visible_award_forms(current_user),
-                           units=admin.units_in_scope(current_user, *Role))
+    page = listing.search(
+        current_user,
+        filters,
+        page=request.args.get("page", 1, type=int),
+        per_page=request.args.get("per_page", 25, type=int),
+    )
+    return render_template(
+        "nominations/index.html",
+        page=page,
+        filters=filters,
+        bulk=BulkForm(),
+        campaigns=admin.visible_campaigns(current_user),
+        award_forms=admin.visible_award_forms(current_user),
+        units=admin.units_in_scope(current_user, *Role),
+    )
 
 
 def filters_from(args) -> listing.Filters:
-    return listing.Filters(state=args.get("state") or None, unit_id=args.get("unit_id", type=int),
-                           campaign_id=args.get("campaign_id", type=int),
-                           award_form_id=args.get("award_form_id", type=int),
-                           nominee_kind=args.get("nominee_kind") or None, q=args.get("q") or None)
+    return listing.Filters(
+        state=args.get("state") or None,
+        unit_id=args.get("unit_id", type=int),
+        campaign_id=args.get("campaign_id", type=int),
+        award_form_id=args.get("award_form_id", type=int),
+        nominee_kind=args.get("nominee_kind") or None,
+        q=args.get("q") or None,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -55,11 +68,16 @@ def new():
 @bp.get("/<int:nomination_id>")
 def detail(nomination_id: int):
     nomination = nominations.get(current_user, nomination_id)
-    return render_template("nominations/detail.html", nomination=nomination,
-                           actions=nominations.available_actions(current_user, nomination),
-                           can_edit=permissions.edit_denial(current_user, nomination) is None,
-                           history=listing.history(nomination), action_form=ActionForm(),
-                           upload_form=UploadForm(), chain=listing.chain_units(nomination))
+    return render_template(
+        "nominations/detail.html",
+        nomination=nomination,
+        actions=nominations.available_actions(current_user, nomination),
+        can_edit=permissions.edit_denial(current_user, nomination) is None,
+        history=listing.history(nomination),
+        action_form=ActionForm(),
+        upload_form=UploadForm(),
+        chain=listing.chain_units(nomination),
+    )
 
 
 @bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
@@ -87,8 +105,7 @@ def act(nomination_id: int, action: str):
     form = ActionForm()
     if not form.validate():
         abort(400)
-    nominations.perform(current_user, nomination, action, comment=form.comment.data or "",
-                        version=form.version.data)
+    nominations.perform(current_user, nomination, action, comment=form.comment.data or "", version=form.version.data)
     flash(f"Đã thực hiện “{Action(action).title}”: {nomination.state_enum.title}.", "success")
     return redirect(url_for(".detail", nomination_id=nomination.id))
 
@@ -118,8 +135,12 @@ def upload(nomination_id: int):
 @bp.get("/<int:nomination_id>/attachments/<int:attachment_id>")
 def download(nomination_id: int, attachment_id: int):
     attachment = attachments.get(nominations.get(current_user, nomination_id), attachment_id)
-    return send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.filename)
+    return send_file(
+        io.BytesIO(attachment.data),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )
 
 
 @bp.post("/<int:nomination_id>/attachments/<int:attachment_id>/delete")

@@ -10,30 +10,49 @@ from workflow.states import REVIEW_ACTIONS, NomineeKind, Role
 
 class NominationForm(Form):
     campaign_id = SelectField("Đợt thi đua", coerce=int, validators=[DataRequired("Chọn đợt thi đua.")])
-    award_form_id = SelectField("Hình thức khen thưởng", coerce=int,
-                                validators=[DataRequired("Chọn hình thức khen thưởng.")])
+    award_form_id = SelectField(
+        "Hình thức khen thưởng", coerce=int, validators=[DataRequired("Chọn hình thức khen thưởng.")]
+    )
     unit_id = SelectField("Đơn vị đề nghị", coerce=int, validators=[DataRequired("Chọn đơn vị đề nghị.")])
-    nominee_kind = RadioField("Đối tượng", choices=[SelectChoice(k.value, k.title) for k in NomineeKind],
-                              default=NomineeKind.collective.value,
-                              validators=[DataRequired("Chọn tập thể hoặc cá nhân.")])
-    nominee_name = StringField("Tên tập thể / Họ và tên cá nhân",
-                               validators=[DataRequired("Vui lòng nhập tên."), Length(max=500)])
+    nominee_kind = RadioField(
+        "Đối tượng",
+        choices=[SelectChoice(k.value, k.title) for k in NomineeKind],
+        default=NomineeKind.collective.value,
+        validators=[DataRequired("Chọn tập thể hoặc cá nhân.")],
+    )
+    nominee_name = StringField(
+        "Tên tập thể / Họ và tên cá nhân", validators=[DataRequired("Vui lòng nhập tên."), Length(max=500)]
+    )
     position = StringField("Chức vụ, đơn vị công tác (với cá nhân)", validators=[Optional(), Length(max=500)])
-    achievements = TextAreaField("Tóm tắt thành tích", validators=[Optional(), Length(max=20_000)],
-                                 render_kw={"rows": 8})
-    files = MultipleFileField("Tệp đính kèm (báo cáo thành tích, biên bản họp xét…): PDF, DOCX, JPG, PNG; "
-                              "tối đa 10 MB mỗi tệp")
+    achievements = TextAreaField(
+        "Tóm tắt thành tích", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 8}
+    )
+    files = MultipleFileField(
+        "Tệp đính kèm (báo cáo thành tích, biên bản họp xét…): PDF, DOCX, JPG, PNG; tối đa 10 MB mỗi tệp"
+    )
     version = HiddenField()
 
     def fill_choices(self, actor) -> None:
         self.campaign_id.choices = [SelectChoice(c.id, c.title) for c in admin.visible_campaigns(actor)]
-        self.award_form_id.choices = [SelectChoice(f.id, f.name, optgroup=f"Do {f.owner_unit.name} tặng")
-                                      for f in admin.visible_award_forms(actor)]
+        self.award_form_id.choices = [
+            SelectChoice(f.id, f.name, optgroup=f"Do {f.owner_unit.name} tặng")
+            for f in admin.visible_award_forms(actor)
+        ]
         self.unit_id.choices = [SelectChoice(u.id, u.name) for u in admin.units_in_scope(actor, Role.clerk)]
 
     def service_data(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "campaign_id", "award_form_id", "unit_id", "nominee_kind", "nominee_name", "position", "achievements")}
+        return {
+            name: getattr(self, name).data
+            for name in (
+                "campaign_id",
+                "award_form_id",
+                "unit_id",
+                "nominee_kind",
+                "nominee_name",
+                "position",
+                "achievements",
+            )
+        }
 
 
 class ActionForm(Form):
@@ -43,8 +62,9 @@ class ActionForm(Form):
 
 class BulkForm(Form):
     action = SelectField("Thao tác hàng loạt", choices=[SelectChoice(a.value, a.title) for a in REVIEW_ACTIONS])
-    comment = TextAreaField("Lý do chung (bắt buộc khi trả lại, không đề nghị)", validators=[Optional()],
-                            render_kw={"rows": 2})
+    comment = TextAreaField(
+        "Lý do chung (bắt buộc khi trả lại, không đề nghị)", validators=[Optional()], render_kw={"rows": 2}
+    )
     ids = HiddenField()
 
 

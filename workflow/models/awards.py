@@ -19,9 +19,7 @@ class AwardForm(db.Model):
     """A form of commendation (hình thức khen thưởng), issued by the unit that owns it."""
 
     __tablename__ = "award_forms"
-    __table_args__ = (
-        CheckConstraint("accepts_collective OR accepts_individual", name="accepts_some_kind"),
-    )
+    __table_args__ = (CheckConstraint("accepts_collective OR accepts_individual", name="accepts_some_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -49,9 +47,7 @@ class Campaign(db.Model):
     """An emulation campaign (đợt thi đua) run by a unit, with the award forms it may lead to."""
 
     __tablename__ = "campaigns"
-    __table_args__ = (
-        CheckConstraint("starts_on <= ends_on", name="dates_ordered"),
-    )
+    __table_args__ = (CheckConstraint("starts_on <= ends_on", name="dates_ordered"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(255))

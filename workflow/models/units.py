@@ -12,9 +12,7 @@ class Unit(db.Model):
     """
 
     __tablename__ = "units"
-    __table_args__ = (
-        CheckConstraint("level IN ('province', 'district', 'commune', 'agency')", name="level_known"),
-    )
+    __table_args__ = (CheckConstraint("level IN ('province', 'district', 'commune', 'agency')", name="level_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

@@ -19,8 +19,13 @@ PASSWORD_MIN = 8
 
 def system_actor() -> User:
     """An unsaved global administrator for the command line and the demo loader (who owns the server)."""
-    return User(username="system", full_name="Hệ thống", password_hash="!", active=True,
-                roles=[RoleAssignment(role=Role.admin.value, unit_id=None)])
+    return User(
+        username="system",
+        full_name="Hệ thống",
+        password_hash="!",
+        active=True,
+        roles=[RoleAssignment(role=Role.admin.value, unit_id=None)],
+    )
 
 
 def _deny(message: str = "Bạn không có quyền quản trị đơn vị này.") -> None:
@@ -53,6 +58,7 @@ def _raise_if(errors: dict[str, str]) -> None:
 
 # Units ------------------------------------------------------------------------------------------------------
 
+
 def unit_by_code(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).where(Unit.code == clean(code)))
     if unit is None:
@@ -79,8 +85,10 @@ def update_unit(actor: User, unit: Unit, data: Mapping[str, Any]) -> Unit:
         _deny()
     parent = _get(Unit, data["parent_id"], "đơn vị cấp trên") if data.get("parent_id") else None
     if parent is not None and unit.contains(parent):
-        raise ValidationError("Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.",
-                              fields={"parent_id": "Đơn vị cấp trên không hợp lệ."})
+        raise ValidationError(
+            "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.",
+            fields={"parent_id": "Đơn vị cấp trên không hợp lệ."},
+        )
     if parent != unit.parent and not permissions.can_administer(actor, parent):
         _deny("Bạn không có quyền chuyển đơn vị sang cấp trên này.")
     for key, value in _unit_values(data, parent, current=unit).items():
@@ -90,7 +98,8 @@ def update_unit(actor: User, unit: Unit, data: Mapping[str, Any]) -> Unit:
         unit.parent = parent
         flush()
         db.session.execute(
-            update(Unit).where(Unit.path.startswith(old_path))
+            update(Unit)
+            .where(Unit.path.startswith(old_path))
             .values(path=new_path + func.substr(Unit.path, len(old_path) + 1))
             .execution_options(synchronize_session=False)
         )
@@ -107,14 +116,20 @@ def _unit_values(data: Mapping[str, Any], parent: Unit | None, current: Unit | N
     if level not in {lvl.value for lvl in Level}:
         errors["level"] = "Cấp đơn vị phải là tỉnh, huyện, xã hoặc cơ quan."
     elif (parent.level if parent else None) not in ALLOWED_PARENTS[Level(level)]:
-        errors["parent_id"] = f"{Level(level).title} không thể trực thuộc " + (
-            Level(parent.level).title.lower() if parent else "gốc của cây đơn vị") + "."
+        errors["parent_id"] = (
+            f"{Level(level).title} không thể trực thuộc "
+            + (Level(parent.level).title.lower() if parent else "gốc của cây đơn vị")
+            + "."
+        )
     if current is not None and level != current.level and "level" not in errors:
-        child = db.session.scalar(select(Unit).where(Unit.parent_id == current.id,
-                                                      Unit.level.notin_(_child_levels(Level(level)))))
+        child = db.session.scalar(
+            select(Unit).where(Unit.parent_id == current.id, Unit.level.notin_(_child_levels(Level(level))))
+        )
         if child is not None:
-            errors["level"] = (f"Không thể chuyển thành {Level(level).title.lower()}: "
-                               f"đơn vị trực thuộc {child.name} ({child.level_enum.title.lower()}) không hợp lệ.")
+            errors["level"] = (
+                f"Không thể chuyển thành {Level(level).title.lower()}: "
+                f"đơn vị trực thuộc {child.name} ({child.level_enum.title.lower()}) không hợp lệ."
+            )
     clash = db.session.scalar(select(Unit).where(Unit.code == code)) if code else None
     if clash is not None and clash is not current:
         errors["code"] = f"Mã “{code}” đã dùng cho {clash.name}."
@@ -124,14 +139,18 @@ def _unit_values(data: Mapping[str, Any], parent: Unit | None, current: Unit | N
 
 # Users and roles ---------------------------------------------------------------------------------------------
 
+
 def visible_users(actor: User) -> list[User]:
     """Accounts holding a role inside the actor's administered subtree (all accounts for a global admin)."""
     query = select(User).order_by(User.username)
     if not permissions.is_global_admin(actor):
-        query = query.where(User.id.in_(
-            select(RoleAssignment.user_id).join(Unit, RoleAssignment.unit_id == Unit.id)
-            .where(permissions.subtree_filter(actor, Unit.path, Role.admin))
-        ))
+        query = query.where(
+            User.id.in_(
+                select(RoleAssignment.user_id)
+                .join(Unit, RoleAssignment.unit_id == Unit.id)
+                .where(permissions.subtree_filter(actor, Unit.path, Role.admin))
+            )
+        )
     return list(db.session.scalars(query))
 
 
@@ -170,8 +189,10 @@ def update_user(actor: User, user: User, data: Mapping[str, Any]) -> User:
     if not _administers_account(actor, user, fully=False):
         _deny("Tài khoản này không thuộc phạm vi quản trị của bạn.")
     if _changes_identity(user, data) and not _administers_account(actor, user, fully=True):
-        _deny("Tài khoản này còn giữ vai trò ngoài phạm vi quản trị của bạn: chỉ quản trị cấp trên mới được "
-              "đổi tên, đặt lại mật khẩu hoặc khóa tài khoản.")
+        _deny(
+            "Tài khoản này còn giữ vai trò ngoài phạm vi quản trị của bạn: chỉ quản trị cấp trên mới được "
+            "đổi tên, đặt lại mật khẩu hoặc khóa tài khoản."
+        )
     errors: dict[str, str] = {}
     if data.get("password"):
         _check_password(data["password"], errors)
@@ -221,6 +242,7 @@ def _check_password(password: str | None, errors: dict[str, str]) -> None:
 
 
 # Award forms and campaigns -----------------------------------------------------------------------------------
+
 
 def visible_award_forms(actor: User) -> list[AwardForm]:
     """Award forms a nomination in the actor's scope could lead to: owned in or above their subtrees."""
@@ -337,6 +359,7 @@ def get_campaign(actor: User, campaign_id) -> Campaign:
 
 # Added for the administration pages ---------------------------------------------------------------------------
 
+
 def administers_some_unit(actor: User) -> bool:
     return permissions.is_global_admin(actor) or bool(permissions.role_units(actor, Role.admin))
 
@@ -393,6 +416,8 @@ def _administers_account(actor: User, user: User, *, fully: bool) -> bool:
 
 
 def _changes_identity(user: User, data: Mapping[str, Any]) -> bool:
-    return bool(data.get("password")) or (
-        "active" in data and bool(data["active"]) != user.active) or (
-        "full_name" in data and (clean(data["full_name"]) or user.username) != user.full_name)
+    return (
+        bool(data.get("password"))
+        or ("active" in data and bool(data["active"]) != user.active)
+        or ("full_name" in data and (clean(data["full_name"]) or user.username) != user.full_name)
+    )

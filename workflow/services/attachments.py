@@ -41,8 +41,11 @@ def _is_plain_docx(data: bytes) -> bool:
             names = {name.lower() for name in archive.namelist()}
     except (zipfile.BadZipFile, ValueError):
         return False
-    return ("[content_types].xml" in names and "word/document.xml" in names
-            and not any(name.endswith("vbaproject.bin") for name in names))
+    return (
+        "[content_types].xml" in names
+        and "word/document.xml" in names
+        and not any(name.endswith("vbaproject.bin") for name in names)
+    )
 
 
 def safe_filename(name: str | None, content_type: str) -> str:
@@ -71,9 +74,15 @@ def add(actor: User, nomination: Nomination, filename: str | None, data: bytes) 
             f"Tệp “{clean(filename)}” không phải {ALLOWED} hợp lệ (kiểm tra theo nội dung tệp, không theo tên).",
             fields={"file": f"Chỉ nhận {ALLOWED}."},
         )
-    attachment = Attachment(nomination=nomination, filename=safe_filename(filename, content_type),
-                            content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                            data=data, uploaded_by_id=actor.id)
+    attachment = Attachment(
+        nomination=nomination,
+        filename=safe_filename(filename, content_type),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        uploaded_by_id=actor.id,
+    )
     db.session.add(attachment)
     flush()
     return attachment

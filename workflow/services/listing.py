@@ -40,9 +40,11 @@ class Page:
 def visible(actor: User) -> Select:
     """Nominations the actor may see: those of units in a subtree where they hold any role."""
     nominating = aliased(Unit)
-    return (select(Nomination)
-            .join(nominating, Nomination.unit_id == nominating.id)
-            .where(permissions.subtree_filter(actor, nominating.path)))
+    return (
+        select(Nomination)
+        .join(nominating, Nomination.unit_id == nominating.id)
+        .where(permissions.subtree_filter(actor, nominating.path))
+    )
 
 
 def search(actor: User, filters: Filters, *, page: int = 1, per_page: int = 25) -> Page:
@@ -51,9 +53,11 @@ def search(actor: User, filters: Filters, *, page: int = 1, per_page: int = 25) 
     page = max(int(page), 1)
     query = _filtered(visible(actor), filters)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(
-        query.order_by(Nomination.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    ).unique().all()
+    items = (
+        db.session.scalars(query.order_by(Nomination.id.desc()).limit(per_page).offset((page - 1) * per_page))
+        .unique()
+        .all()
+    )
     return Page(items=list(items), total=total or 0, page=page, per_page=per_page)
 
 
@@ -69,8 +73,9 @@ def _filtered(query: Select, filters: Filters) -> Select:
     if filters.unit_id:
         scope = db.session.get(Unit, filters.unit_id)
         filtered_unit = aliased(Unit)
-        query = (query.join(filtered_unit, Nomination.unit_id == filtered_unit.id)
-                 .where(filtered_unit.path.startswith(scope.path if scope else "/none/")))
+        query = query.join(filtered_unit, Nomination.unit_id == filtered_unit.id).where(
+            filtered_unit.path.startswith(scope.path if scope else "/none/")
+        )
     if filters.q and fold(filters.q):
         query = query.where(Nomination.nominee_search.contains(fold(filters.q), autoescape=True))
     return query
@@ -90,15 +95,18 @@ def inbox(actor: User, *, limit: int = 10) -> list[InboxSection]:
     sections = []
     reviewer_units = [u.id for u in permissions.role_units(actor, Role.reviewer)]
     if reviewer_units:
-        query = (select(Nomination).where(Nomination.awaiting_role == Role.reviewer,
-                                          Nomination.awaiting_unit_id.in_(reviewer_units),
-                                          Nomination.created_by_id != actor.id,
-                                          func.coalesce(Nomination.submitted_by_id, 0) != actor.id))
+        query = select(Nomination).where(
+            Nomination.awaiting_role == Role.reviewer,
+            Nomination.awaiting_unit_id.in_(reviewer_units),
+            Nomination.created_by_id != actor.id,
+            func.coalesce(Nomination.submitted_by_id, 0) != actor.id,
+        )
         sections.append(_section("review", "Chờ tôi xét duyệt", query, limit, {}))
     secretariat_units = [u.id for u in permissions.role_units(actor, Role.secretariat)]
     if secretariat_units:
-        query = select(Nomination).where(Nomination.awaiting_role == Role.secretariat,
-                                         Nomination.awaiting_unit_id.in_(secretariat_units))
+        query = select(Nomination).where(
+            Nomination.awaiting_role == Role.secretariat, Nomination.awaiting_unit_id.in_(secretariat_units)
+        )
         sections.append(_section("decide", "Đã duyệt xong, chờ ra quyết định khen thưởng", query, limit, {}))
     if permissions.role_units(actor, Role.clerk):
         clerk_scope = visible_for_role(actor, Role.clerk)
@@ -110,22 +118,29 @@ def inbox(actor: User, *, limit: int = 10) -> list[InboxSection]:
 
 def visible_for_role(actor: User, role: Role) -> Select:
     nominating = aliased(Unit)
-    return (select(Nomination).join(nominating, Nomination.unit_id == nominating.id)
-            .where(permissions.subtree_filter(actor, nominating.path, role)))
+    return (
+        select(Nomination)
+        .join(nominating, Nomination.unit_id == nominating.id)
+        .where(permissions.subtree_filter(actor, nominating.path, role))
+    )
 
 
 def _section(key: str, title: str, query: Select, limit: int, filters: dict) -> InboxSection:
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(query.order_by(Nomination.updated_at.desc(), Nomination.id.desc())
-                               .limit(limit)).unique().all()
+    items = (
+        db.session.scalars(query.order_by(Nomination.updated_at.desc(), Nomination.id.desc()).limit(limit))
+        .unique()
+        .all()
+    )
     return InboxSection(key=key, title=title, total=total, items=list(items), filters=filters)
 
 
 def history(nomination: Nomination) -> list[NominationEvent]:
-    return list(db.session.scalars(
-        select(NominationEvent).where(NominationEvent.nomination_id == nomination.id)
-        .order_by(NominationEvent.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(NominationEvent).where(NominationEvent.nomination_id == nomination.id).order_by(NominationEvent.id)
+        )
+    )
 
 
 def chain_units(nomination: Nomination) -> list[Unit]:
