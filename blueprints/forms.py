@@ -1,8 +1,14 @@
 """The base of every web form: Flask-WTF (CSRF) with WTForms' built-in messages in Vietnamese."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask_wtf import FlaskForm
+from wtforms import FieldList
 
 from workflow.errors import ValidationError
+
+T = TypeVar("T")
 
 # WTForms ships no Vietnamese catalogue; these are its built-in messages that our forms can show.
 VIETNAMESE = {
@@ -43,14 +49,36 @@ class VietnameseTranslations:
 
 
 class Form(FlaskForm):
+    """Vietnamese messages, and the one way a page saves through a service and shows what it refused."""
+
+    # Service field names that this form calls otherwise, e.g. {"file": "files"}.
+    field_aliases: dict[str, str] = {}
+
     class Meta:
         def get_translations(self, form):
             return VietnameseTranslations()
 
-    def show_errors(self, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-        """Put a service's validation errors on the fields (and its whole message on top of the form)."""
-        self.form_errors.append(error.message)
-        for name, message in error.fields.items():
-            field = getattr(self, (aliases or {}).get(name, name), None)
-            if field is not None and hasattr(field, "errors"):
+    def saved(self, save: Callable[[], T]) -> T | None:
+        """On a valid submission, what `save()` returns. None when there is nothing to save yet or the service
+        refused the data: its messages are then on the form, which re-renders with everything typed."""
+        if not self.validate_on_submit():
+            return None
+        try:
+            return save()
+        except ValidationError as error:
+            self.show_errors(error)
+            return None
+
+    def show_errors(self, error: ValidationError) -> None:
+        """A service's field messages on the fields; messages for no single field above the form."""
+        for name, message in (error.fields or {None: error.message}).items():
+            field = self._fields.get(self.field_aliases.get(name, name)) if name else None
+            if field is None or isinstance(field, FieldList):
+                self.form_errors.append(message)
+            else:
                 field.errors = [*field.errors, message]
+
+    @property
+    def status(self) -> int:
+        """422 for a form shown again with errors, so the request's transaction is rolled back."""
+        return 422 if self.errors else 200

@@ -116,7 +116,8 @@ def test_anything_else_is_refused_whatever_its_name(world, subtests, draft):
         with subtests.test(case=case):
             with pytest.raises(ValidationError) as error:
                 attachments.add(world.clerk_c1, draft, filename, data)
-            assert error.value.fields == {"file": "Chỉ nhận PDF, DOCX, JPG, PNG."}
+            assert error.value.fields == {"file": error.value.message}
+            assert "không phải PDF, DOCX, JPG, PNG hợp lệ" in error.value.message
             assert "không phải PDF, DOCX, JPG, PNG hợp lệ" in error.value.message
     assert db.session.scalar(db.select(db.func.count()).select_from(Attachment)) == 0
 
@@ -130,7 +131,8 @@ def test_a_file_over_the_size_limit_is_refused_and_one_at_the_limit_is_accepted(
     app.config["ATTACHMENT_MAX_BYTES"] = 4096
     with pytest.raises(ValidationError) as error:
         attachments.add(world.clerk_c1, draft, "qua-lon.pdf", pdf(4097))
-    assert error.value.fields == {"file": "Tệp quá lớn."}
+    assert error.value.fields == {"file": error.value.message}
+    assert "vượt quá giới hạn" in error.value.message
     assert attachments.add(world.clerk_c1, draft, "vua-du.pdf", pdf(4096)).size == 4096
 
 

@@ -56,6 +56,22 @@ USERS = [  # username, full name, role, unit code (None: the whole tree)
     ("bt.thuongtruc", "Bùi Thị Ngọc", Role.secretariat, "BT"),
 ]
 
+AWARD_FORMS = [  # issuing unit code, name, criteria
+    (
+        "LD-LDG",
+        "Giấy khen của Chủ tịch UBND huyện Lạc Dương",
+        "Tập thể, cá nhân có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ, "
+        "được Hội đồng Thi đua – Khen thưởng huyện xét đề nghị.",
+    ),
+    ("LD", "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng", ""),
+    (
+        "BT",
+        "Giấy khen của Giám đốc Công an tỉnh Bình Thuận",
+        "Có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ trong năm.",
+    ),
+    ("VP-YL", "Giấy khen của Chủ tịch UBND huyện Yên Lạc", ""),
+]
+
 SEED_003_COLLECTIVES = [
     ("LD-LDG-TT", "Đội PCCC tự quản thị trấn Lạc Dương"),
     ("LD-LDG-TT", "Giáo xứ Lang Biang"),
@@ -96,43 +112,16 @@ def load(today: date | None = None) -> None:
             },
         )
     forms = {
-        "LD-LDG": admin.save_award_form(
+        owner: admin.save_award_form(
             root,
             {
-                "name": "Giấy khen của Chủ tịch UBND huyện Lạc Dương",
-                "owner_unit_id": units["LD-LDG"].id,
+                "name": name,
+                "owner_unit_id": units[owner].id,
                 "nominee_kinds": ["collective", "individual"],
-                "criteria": "Tập thể, cá nhân có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ, "
-                "được Hội đồng Thi đua – Khen thưởng huyện xét đề nghị.",
+                "criteria": criteria,
             },
-        ),
-        "LD": admin.save_award_form(
-            root,
-            {
-                "name": "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng",
-                "owner_unit_id": units["LD"].id,
-                "nominee_kinds": ["collective", "individual"],
-                "criteria": "",
-            },
-        ),
-        "BT": admin.save_award_form(
-            root,
-            {
-                "name": "Giấy khen của Giám đốc Công an tỉnh Bình Thuận",
-                "owner_unit_id": units["BT"].id,
-                "nominee_kinds": ["collective", "individual"],
-                "criteria": "Có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ năm.",
-            },
-        ),
-        "VP-YL": admin.save_award_form(
-            root,
-            {
-                "name": "Giấy khen của Chủ tịch UBND huyện Yên Lạc",
-                "owner_unit_id": units["VP-YL"].id,
-                "nominee_kinds": ["collective", "individual"],
-                "criteria": "",
-            },
-        ),
+        )
+        for owner, name, criteria in AWARD_FORMS
     }
     deadline = max(today + timedelta(days=60), date(today.year, 12, 31))
     tongket = admin.save_campaign(

@@ -4,7 +4,7 @@ of the issuing unit change them."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from blueprints.admin.forms import AwardFormForm, saved, status
+from blueprints.admin.forms import AwardFormForm
 from workflow import permissions
 from workflow.services import admin
 
@@ -30,10 +30,10 @@ def new():
     admin.require_award_manager(current_user)
     form = AwardFormForm()
     form.fill_choices(current_user)
-    if award_form := saved(form, lambda: admin.save_award_form(current_user, form.service_data()), "name"):
+    if award_form := form.saved(lambda: admin.save_award_form(current_user, form.service_data())):
         flash(f"Đã thêm hình thức khen thưởng “{award_form.name}”.", "success")
         return redirect(url_for(".index"))
-    return render_template("admin/award_form_form.html", form=form, award_form=None), status(form)
+    return render_template("admin/award_form_form.html", form=form, award_form=None), form.status
 
 
 @bp.route("/<int:form_id>/edit", methods=["GET", "POST"])
@@ -42,7 +42,7 @@ def edit(form_id: int):
     admin.require_award_manager(current_user, award_form.owner_unit)
     form = AwardFormForm(obj=award_form)
     form.fill_choices(current_user, award_form)
-    if saved(form, lambda: admin.save_award_form(current_user, form.service_data(), award_form), "name"):
+    if form.saved(lambda: admin.save_award_form(current_user, form.service_data(), award_form)):
         flash(f"Đã lưu hình thức khen thưởng “{award_form.name}”.", "success")
         return redirect(url_for(".index"))
-    return render_template("admin/award_form_form.html", form=form, award_form=award_form), status(form)
+    return render_template("admin/award_form_form.html", form=form, award_form=award_form), form.status

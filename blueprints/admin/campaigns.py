@@ -4,7 +4,7 @@ running unit change them."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from blueprints.admin.forms import CampaignForm, saved, status
+from blueprints.admin.forms import CampaignForm
 from workflow import permissions
 from workflow.services import admin
 
@@ -30,10 +30,10 @@ def new():
     admin.require_award_manager(current_user)
     form = CampaignForm()
     form.fill_choices(current_user)
-    if campaign := saved(form, lambda: admin.save_campaign(current_user, form.service_data()), "title"):
+    if campaign := form.saved(lambda: admin.save_campaign(current_user, form.service_data())):
         flash(f"Đã thêm đợt thi đua “{campaign.title}”.", "success")
         return redirect(url_for(".index"))
-    return render_template("admin/campaign_form.html", form=form, campaign=None), status(form)
+    return render_template("admin/campaign_form.html", form=form, campaign=None), form.status
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
@@ -42,7 +42,7 @@ def edit(campaign_id: int):
     admin.require_award_manager(current_user, campaign.owner_unit)
     form = CampaignForm(obj=campaign, award_form_ids=[f.id for f in campaign.award_forms])
     form.fill_choices(current_user, campaign)
-    if saved(form, lambda: admin.save_campaign(current_user, form.service_data(), campaign), "title"):
+    if form.saved(lambda: admin.save_campaign(current_user, form.service_data(), campaign)):
         flash(f"Đã lưu đợt thi đua “{campaign.title}”.", "success")
         return redirect(url_for(".index"))
-    return render_template("admin/campaign_form.html", form=form, campaign=campaign), status(form)
+    return render_template("admin/campaign_form.html", form=form, campaign=campaign), form.status

@@ -1,7 +1,6 @@
 """Forms of the administration pages. They check shapes and required fields; the services decide the rest
 (scope, levels, duplicates), and their field messages are put back on these forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,8 +17,8 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from blueprints.forms import Form as PageForm
 from workflow import permissions
-from workflow.errors import ValidationError
 from workflow.models import AwardForm, Campaign, Unit, User
 from workflow.services import admin
 from workflow.states import Level, NomineeKind, Role
@@ -46,16 +45,6 @@ def with_current(units: list[Unit], current: Unit | None) -> list[Unit]:
     return units if current is None or current in units else [*units, current]
 
 
-def show_errors(form: FlaskForm, error: ValidationError, fallback: str) -> None:
-    """A service's field messages on the form's fields; messages for no single field above the form."""
-    for name, message in (error.fields or {fallback: error.message}).items():
-        target = form._fields.get(name)
-        if target is None or isinstance(target, FieldList):
-            form.form_errors.append(message)
-        else:
-            target.errors = [*target.errors, message]
-
-
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -69,7 +58,7 @@ def date_field(label: str, required: bool = True) -> DateField:
 # Units ------------------------------------------------------------------------------------------------------
 
 
-class UnitForm(FlaskForm):
+class UnitForm(PageForm):
     name = StringField(
         "Tên đơn vị",
         validators=[DataRequired("Vui lòng nhập tên đơn vị."), Length(max=255, message="Tên đơn vị tối đa 255 ký tự.")],
@@ -122,7 +111,7 @@ class RoleRowForm(Form):
     unit_id = SelectField("Đơn vị", coerce=optional_int, validate_choice=False, invalid_value_message=BAD_CHOICE)
 
 
-class _UserForm(FlaskForm):
+class _UserForm(PageForm):
     full_name = StringField(
         "Họ và tên",
         validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=255, message="Họ và tên tối đa 255 ký tự.")],
@@ -191,7 +180,7 @@ def role_rows(actor: User, user: User) -> tuple[list[dict], list]:
 # Award forms and campaigns -----------------------------------------------------------------------------------
 
 
-class AwardFormForm(FlaskForm):
+class AwardFormForm(PageForm):
     """Edits an AwardForm (hình thức khen thưởng)."""
 
     name = StringField(
@@ -230,7 +219,7 @@ class AwardFormForm(FlaskForm):
         }
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(PageForm):
     title = StringField(
         "Tên đợt thi đua",
         validators=[DataRequired("Vui lòng nhập tên đợt thi đua."), Length(max=255, message="Tên tối đa 255 ký tự.")],
@@ -270,19 +259,3 @@ class CampaignForm(FlaskForm):
                 "description",
             )
         }
-
-
-def saved(form: FlaskForm, save, fallback: str):
-    """On a valid submission, what `save()` returns; None when there is nothing to save yet or the service
-    refused the data (its messages are then on the form, which re-renders with everything typed)."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        return save()
-    except ValidationError as error:
-        show_errors(form, error, fallback)
-        return None
-
-
-def status(form: FlaskForm) -> int:
-    return 422 if form.errors else 200

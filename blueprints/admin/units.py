@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.admin.forms import UnitForm, saved, status
+from blueprints.admin.forms import UnitForm
 from workflow.services import admin
 from workflow.states import Role
 
@@ -27,10 +27,10 @@ def new():
     form.fill_choices(current_user)
     if request.method == "GET":
         form.parent_id.data = request.args.get("parent_id", type=int)
-    if unit := saved(form, lambda: admin.create_unit(current_user, form.service_data()), "code"):
+    if unit := form.saved(lambda: admin.create_unit(current_user, form.service_data())):
         flash(f"Đã thêm đơn vị “{unit.name}”.", "success")
         return redirect(url_for(".index", _anchor=f"unit-{unit.id}"))
-    return render_template("admin/unit_form.html", form=form, unit=None), status(form)
+    return render_template("admin/unit_form.html", form=form, unit=None), form.status
 
 
 @bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -39,7 +39,7 @@ def edit(unit_id: int):
     admin.require_administrator(current_user, unit)
     form = UnitForm(obj=unit)
     form.fill_choices(current_user, unit)
-    if saved(form, lambda: admin.update_unit(current_user, unit, form.service_data()), "code"):
+    if form.saved(lambda: admin.update_unit(current_user, unit, form.service_data())):
         flash(f"Đã lưu đơn vị “{unit.name}”.", "success")
         return redirect(url_for(".index", _anchor=f"unit-{unit.id}"))
-    return render_template("admin/unit_form.html", form=form, unit=unit), status(form)
+    return render_template("admin/unit_form.html", form=form, unit=unit), form.status

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from blueprints.admin.forms import UserCreateForm, UserEditForm, role_rows, saved, status
+from blueprints.admin.forms import UserCreateForm, UserEditForm, role_rows
 from workflow import permissions
 from workflow.services import admin
 
@@ -25,10 +25,10 @@ def new():
     admin.require_administrator(current_user)
     form = UserCreateForm()
     form.fill_choices(current_user)
-    if user := saved(form, lambda: admin.create_user(current_user, form.service_data()), "username"):
+    if user := form.saved(lambda: admin.create_user(current_user, form.service_data())):
         flash(f"Đã tạo tài khoản “{user.username}”.", "success")
         return redirect(url_for(".index"))
-    return render_template("admin/user_form.html", form=form, user=None, outside=[]), status(form)
+    return render_template("admin/user_form.html", form=form, user=None, outside=[]), form.status
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -37,7 +37,7 @@ def edit(user_id: int):
     rows, outside = role_rows(current_user, user)
     form = UserEditForm(obj=user, role_rows=rows)
     form.fill_choices(current_user)
-    if saved(form, lambda: admin.update_user(current_user, user, form.service_data()), "active"):
+    if form.saved(lambda: admin.update_user(current_user, user, form.service_data())):
         flash(f"Đã lưu tài khoản “{user.username}”.", "success")
         return redirect(url_for(".index"))
-    return render_template("admin/user_form.html", form=form, user=user, outside=outside), status(form)
+    return render_template("admin/user_form.html", form=form, user=user, outside=outside), form.status

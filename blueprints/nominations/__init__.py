@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm
 from workflow import permissions
-from workflow.errors import ValidationError
 from workflow.services import admin, attachments, listing, nominations
 from workflow.states import Action, Role
 
@@ -53,16 +52,16 @@ def filters_from(args) -> listing.Filters:
 def new():
     form = NominationForm()
     form.fill_choices(current_user)
-    if form.validate_on_submit():
-        try:
-            nomination = nominations.create(current_user, form.service_data())
-            _attach_all(nomination, form.files.data)
-        except ValidationError as error:
-            form.show_errors(error, {"file": "files"})
-        else:
-            flash("Đã lưu dự thảo hồ sơ đề nghị. Kiểm tra lại rồi bấm “Gửi duyệt”.", "success")
-            return redirect(url_for(".detail", nomination_id=nomination.id))
-    return render_template("nominations/form.html", form=form, nomination=None), 422 if form.errors else 200
+    if nomination := form.saved(lambda: _create(form)):
+        flash("Đã lưu dự thảo hồ sơ đề nghị. Kiểm tra lại rồi bấm “Gửi duyệt”.", "success")
+        return redirect(url_for(".detail", nomination_id=nomination.id))
+    return render_template("nominations/form.html", form=form, nomination=None), form.status
+
+
+def _create(form: NominationForm):
+    nomination = nominations.create(current_user, form.service_data())
+    _attach_all(nomination, form.files.data)
+    return nomination
 
 
 @bp.get("/<int:nomination_id>")
@@ -87,16 +86,16 @@ def edit(nomination_id: int):
     form.fill_choices(current_user)
     if request.method == "GET":
         form.version.data = nomination.version
-    if form.validate_on_submit():
-        try:
-            nominations.update(current_user, nomination, form.service_data(), version=form.version.data)
-            _attach_all(nomination, form.files.data)
-        except ValidationError as error:
-            form.show_errors(error, {"file": "files"})
-        else:
-            flash("Đã lưu thay đổi.", "success")
-            return redirect(url_for(".detail", nomination_id=nomination.id))
-    return render_template("nominations/form.html", form=form, nomination=nomination), 422 if form.errors else 200
+    if form.saved(lambda: _update(form, nomination)):
+        flash("Đã lưu thay đổi.", "success")
+        return redirect(url_for(".detail", nomination_id=nomination.id))
+    return render_template("nominations/form.html", form=form, nomination=nomination), form.status
+
+
+def _update(form: NominationForm, nomination):
+    nominations.update(current_user, nomination, form.service_data(), version=form.version.data)
+    _attach_all(nomination, form.files.data)
+    return nomination
 
 
 @bp.post("/<int:nomination_id>/actions/<action>")

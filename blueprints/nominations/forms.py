@@ -4,7 +4,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.forms import Form
-from workflow.services import admin
+from workflow.services import admin, nominations
 from workflow.states import REVIEW_ACTIONS, NomineeKind, Role
 
 
@@ -32,6 +32,8 @@ class NominationForm(Form):
     )
     version = HiddenField()
 
+    field_aliases = {"file": "files"}
+
     def fill_choices(self, actor) -> None:
         self.campaign_id.choices = [SelectChoice(c.id, c.title) for c in admin.visible_campaigns(actor)]
         self.award_form_id.choices = [
@@ -41,18 +43,7 @@ class NominationForm(Form):
         self.unit_id.choices = [SelectChoice(u.id, u.name) for u in admin.units_in_scope(actor, Role.clerk)]
 
     def service_data(self) -> dict:
-        return {
-            name: getattr(self, name).data
-            for name in (
-                "campaign_id",
-                "award_form_id",
-                "unit_id",
-                "nominee_kind",
-                "nominee_name",
-                "position",
-                "achievements",
-            )
-        }
+        return {name: getattr(self, name).data for name in nominations.EDITABLE_FIELDS}
 
 
 class ActionForm(Form):

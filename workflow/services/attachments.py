@@ -62,18 +62,14 @@ def add(actor: User, nomination: Nomination, filename: str | None, data: bytes) 
     """Attach a file to an editable nomination. Raises ValidationError for a wrong type or size."""
     _require_editable(actor, nomination)
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    name = clean(filename)
     if not data:
-        raise ValidationError("Tệp đính kèm rỗng.", fields={"file": "Tệp rỗng."})
+        _refuse(f"Tệp “{name}” rỗng.")
     if len(data) > limit:
-        raise ValidationError(
-            f"Tệp “{clean(filename)}” vượt quá {limit // (1024 * 1024)} MB.", fields={"file": "Tệp quá lớn."}
-        )
+        _refuse(f"Tệp “{name}” nặng {_megabytes(len(data))}, vượt quá giới hạn {_megabytes(limit)} mỗi tệp.")
     content_type = sniff(data)
     if content_type is None:
-        raise ValidationError(
-            f"Tệp “{clean(filename)}” không phải {ALLOWED} hợp lệ (kiểm tra theo nội dung tệp, không theo tên).",
-            fields={"file": f"Chỉ nhận {ALLOWED}."},
-        )
+        _refuse(f"Tệp “{name}” không phải {ALLOWED} hợp lệ (kiểm tra theo nội dung tệp, không theo tên).")
     attachment = Attachment(
         nomination=nomination,
         filename=safe_filename(filename, content_type),
@@ -86,6 +82,14 @@ def add(actor: User, nomination: Nomination, filename: str | None, data: bytes) 
     db.session.add(attachment)
     flush()
     return attachment
+
+
+def _refuse(message: str) -> None:
+    raise ValidationError(message, fields={"file": message})
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
 
 
 def get(nomination: Nomination, attachment_id: int) -> Attachment:
