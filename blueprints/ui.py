@@ -19,6 +19,14 @@ def vn_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def filesize(size: int) -> str:
+    """1 234 567 → '1,2 MB' (Vietnamese decimal comma)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f}".replace(".", ",") + f" {unit}"
+    return f"{size} byte"
+
+
 def page_url(page: int) -> str:
     """The current list URL with another page number, filters kept."""
     args = request.args.to_dict()
@@ -27,7 +35,7 @@ def page_url(page: int) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(vn_datetime=vn_datetime, vn_date=vn_date)
+    app.jinja_env.filters.update(vn_datetime=vn_datetime, vn_date=vn_date, filesize=filesize)
     app.jinja_env.globals.update(
         State=State, Action=Action, Role=Role, Level=Level, NomineeKind=NomineeKind, page_url=page_url
     )

@@ -4,6 +4,7 @@ import os
 import uuid
 from contextlib import ExitStack, contextmanager
 from functools import partial
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -29,6 +30,12 @@ def _postgres_reachable() -> bool:
     except Exception:
         return False
 
+
+# Browser tests run where Debian's Chromium is installed, and are required where REQUIRE_BROWSER=1 (CI).
+if not Path("/usr/bin/chromium").exists():
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError("REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)")
+    collect_ignore = ["browser"]
 
 BACKENDS = ["sqlite"]
 if _postgres_reachable():
