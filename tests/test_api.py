@@ -253,3 +253,9 @@ def test_award_forms_show_their_owner_and_the_kinds_of_nominee_they_accept(api, 
         }
     ]
     assert [f["id"] for f in api("clerk_c1").get("/award-forms").get_json()] == [world.form_d.id, world.form_p.id]
+
+
+def test_json_carries_vietnamese_as_utf8_not_escapes(client):
+    response = client.post("/api/v1/tokens", json={"username": "khong-co", "password": "sai"})
+    assert response.status_code == 401
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.get_data(as_text=True)

@@ -58,9 +58,8 @@ class Campaign(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
 
     owner_unit: Mapped[Unit] = relationship(lazy="joined")
-    award_forms: Mapped[list[AwardForm]] = relationship(
-        secondary=campaign_award_forms, lazy="selectin", order_by=AwardForm.id
-    )
+    # Loaded on demand: lists of nominations join their campaign and must not drag these along.
+    award_forms: Mapped[list[AwardForm]] = relationship(secondary=campaign_award_forms, order_by=AwardForm.id)
 
     def is_open_on(self, day: date) -> bool:
         return self.nomination_deadline is None or day <= self.nomination_deadline

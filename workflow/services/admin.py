@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from workflow import permissions
 from workflow.errors import NotFound, PermissionDenied, ValidationError
@@ -279,7 +280,11 @@ def save_award_form(actor: User, data: Mapping[str, Any], form: AwardForm | None
 
 def visible_campaigns(actor: User) -> list[Campaign]:
     """Campaigns that apply to the actor's units (run in or above their subtrees), newest first."""
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc()))
+    campaigns = db.session.scalars(
+        select(Campaign)
+        .options(selectinload(Campaign.award_forms))
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    )
     if permissions.is_global_admin(actor):
         return list(campaigns)
     units = permissions.role_units(actor, *Role)
