@@ -7,12 +7,10 @@ import zipfile
 
 from flask import current_app
 
-from workflow import permissions
-from workflow.errors import Conflict, NotFound, ValidationError
+from workflow.errors import NotFound, ValidationError
 from workflow.extensions import db
 from workflow.models import Attachment, Nomination, User
-from workflow.permissions import require
-from workflow.services import flush
+from workflow.services import flush, nominations
 from workflow.text import clean
 
 ALLOWED = "PDF, DOCX, JPG, PNG"
@@ -60,7 +58,7 @@ def safe_filename(name: str | None, content_type: str) -> str:
 
 def add(actor: User, nomination: Nomination, filename: str | None, data: bytes) -> Attachment:
     """Attach a file to an editable nomination. Raises ValidationError for a wrong type or size."""
-    _require_editable(actor, nomination)
+    nominations.require_editable(actor, nomination)
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     name = clean(filename)
     if not data:
@@ -102,15 +100,6 @@ def get(nomination: Nomination, attachment_id: int) -> Attachment:
 
 def remove(actor: User, nomination: Nomination, attachment_id: int) -> None:
     attachment = get(nomination, attachment_id)
-    _require_editable(actor, nomination)
+    nominations.require_editable(actor, nomination)
     db.session.delete(attachment)
     flush()
-
-
-def _require_editable(actor: User, nomination: Nomination) -> None:
-    """PermissionDenied for anyone but a clerk over the unit; Conflict, like nominations.update(), when the
-    clerk is right but the nomination is no longer editable."""
-    denial = permissions.edit_denial(actor, nomination)
-    if denial and permissions.can_manage_for(actor, nomination.unit):
-        raise Conflict(denial)
-    require(denial)

@@ -49,9 +49,7 @@ def create(actor: User, data: Mapping[str, Any]) -> Nomination:
 def update(actor: User, nomination: Nomination, data: Mapping[str, Any], *, version: int | None) -> Nomination:
     """Edit a draft or returned nomination. Raises Conflict when stale or not editable."""
     check_version(nomination.version, version)
-    if not nomination.state_enum.is_editable:
-        raise Conflict(f"Hồ sơ đang ở trạng thái “{nomination.state_enum.title}”, không thể sửa.")
-    require(permissions.edit_denial(actor, nomination))
+    require_editable(actor, nomination)
     merged = {name: getattr(nomination, name) for name in EDITABLE_FIELDS} | {
         key: value for key, value in data.items() if key in EDITABLE_FIELDS
     }
@@ -62,6 +60,14 @@ def update(actor: User, nomination: Nomination, data: Mapping[str, Any], *, vers
     machine.record(nomination, Action.edit, actor=actor, from_state=nomination.state)
     flush()
     return nomination
+
+
+def require_editable(actor: User, nomination: Nomination) -> None:
+    """PermissionDenied unless the actor is a clerk over the nominating unit; then Conflict if the
+    nomination's state no longer allows changes (its content or its attachments)."""
+    require(None if permissions.can_manage_for(actor, nomination.unit) else permissions.edit_denial(actor, nomination))
+    if not nomination.state_enum.is_editable:
+        raise Conflict(f"Hồ sơ đang ở trạng thái “{nomination.state_enum.title}”, không thể sửa.")
 
 
 def perform(
