@@ -1,6 +1,7 @@
 """Fixtures: every test runs on SQLite and, when reachable, on PostgreSQL (required where REQUIRE_POSTGRES=1)."""
 
 import os
+import shutil
 import uuid
 from contextlib import ExitStack, contextmanager
 from functools import partial
@@ -31,11 +32,21 @@ def _postgres_reachable() -> bool:
         return False
 
 
+collect_ignore = []
+
 # Browser tests run where Debian's Chromium is installed, and are required where REQUIRE_BROWSER=1 (CI).
 if not Path("/usr/bin/chromium").exists():
     if os.environ.get("REQUIRE_BROWSER") == "1":
         raise pytest.UsageError("REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)")
-    collect_ignore = ["browser"]
+    collect_ignore.append("browser")
+
+# PDF conversion tests run where LibreOffice is installed, and are required where REQUIRE_LIBREOFFICE=1 (CI).
+if not (shutil.which("soffice") or shutil.which("libreoffice")):
+    if os.environ.get("REQUIRE_LIBREOFFICE") == "1":
+        raise pytest.UsageError(
+            "REQUIRE_LIBREOFFICE=1 but LibreOffice is missing (apt-get install libreoffice-writer-nogui)"
+        )
+    collect_ignore.append("test_documents_pdf.py")
 
 BACKENDS = ["sqlite"]
 if _postgres_reachable():

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from workflow.extensions import db
 from workflow.models import Nomination
-from workflow.services import admin, nominations
+from workflow.services import admin, decisions, nominations
 from workflow.states import State
 
 PASSWORD = "matkhau123"
@@ -159,3 +159,36 @@ def create_nomination(w, unit=None, *, state=State.draft, commit=True, **data) -
     if commit:
         db.session.commit()
     return nomination
+
+
+# Seed 003 (Lạc Dương): 4 collectives and 5 individuals received the district chairman's Giấy khen.
+SEED_003_COLLECTIVES = [
+    "Đội PCCC tự quản thị trấn Lạc Dương",
+    "Tổ Nhân dân tự quản về an ninh, trật tự",
+    "Giáo xứ Lang Biang",
+    "Chi hội Tin lành Đạ Sar",
+]
+SEED_003_INDIVIDUALS = ["Nguyễn Văn Hậu", "Bon Niêng Ha Thuyên", "Liêng Jrang K Hà", "Trần Thị Mai", "Đinh Văn Đạt"]
+
+
+def seed_003_nominations(w) -> list[Nomination]:
+    """The nine nominations of seed 003, fully approved, awaiting the district secretariat's decision."""
+    kinds = [("collective", name) for name in SEED_003_COLLECTIVES] + [("individual", n) for n in SEED_003_INDIVIDUALS]
+    return [
+        create_nomination(w, w.c2 if "Đạ Sar" in name else w.c1, state=State.district_approved, kind=kind, name=name)
+        for kind, name in kinds
+    ]
+
+
+def create_decision(w, nominations, *, issue=True, signer_name="Nguyễn Văn Sơn", **data):
+    """A decision of the district secretariat (form_d) awarding `nominations`, issued unless told otherwise."""
+    decision = decisions.create_draft(
+        w.secretariat_d,
+        {"award_form_id": w.form_d.id, "campaign_id": w.campaign_d.id, "nomination_ids": [n.id for n in nominations]}
+        | {"signer_name": signer_name}
+        | data,
+    )
+    if issue:
+        decisions.issue(w.secretariat_d, decision)
+    db.session.commit()
+    return decision

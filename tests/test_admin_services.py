@@ -101,3 +101,26 @@ def test_unit_tree_orders_by_level_then_name_and_measures_depth_from_the_top_in_
         ("C2", 1),
         ("AD", 1),
     ]
+
+
+def test_the_decision_header_of_an_award_form_is_optional_and_kept_when_left_out(world):
+    issuer = {
+        "decision_symbol": "QĐ-CAT",
+        "parent_body": "BỘ CÔNG AN",
+        "issuing_body": "CÔNG AN TỈNH BÌNH THUẬN",
+        "authority": "GIÁM ĐỐC CÔNG AN TỈNH BÌNH THUẬN",
+        "signing_authority": "GIÁM ĐỐC",
+        "signer_title": "PHÓ GIÁM ĐỐC",
+        "place": "Bình Thuận",
+    }
+    base = {"name": world.form_q.name, "owner_unit_id": world.q.id, "nominee_kinds": ["individual"]}
+    form = admin.save_award_form(world.secretariat_q, base | issuer, world.form_q)
+    assert {key: getattr(form, key) for key in issuer} == issuer
+    admin.save_award_form(world.secretariat_q, base | {"criteria": "Tiêu chuẩn mới."}, form)
+    assert {key: getattr(form, key) for key in issuer} == issuer
+    admin.save_award_form(world.secretariat_q, base | {"decision_symbol": " ", "place": ""}, form)
+    assert (form.decision_symbol, form.place) == ("QĐ-UBND", "")
+    for key, value in {"decision_symbol": "QĐ CAT", "place": "x" * 121, "authority": "A" * 256}.items():
+        with pytest.raises(ValidationError) as error:
+            admin.save_award_form(world.secretariat_q, base | {key: value}, form)
+        assert key in error.value.fields

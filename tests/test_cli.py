@@ -7,7 +7,7 @@ from workflow import demo
 from workflow.errors import AuthenticationError
 from workflow.extensions import db
 from workflow.models import AwardForm, Nomination, Unit, User
-from workflow.services import auth, listing, nominations
+from workflow.services import auth, decisions, listing, nominations
 from workflow.states import State
 
 
@@ -175,3 +175,54 @@ def test_demo_if_empty_loads_an_empty_database(app, runner):
     assert result.exit_code == 0, result.output
     _fresh_session()
     assert db.session.scalar(select(func.count()).select_from(Nomination)) > 9
+
+
+def test_demo_award_forms_carry_the_header_and_signature_of_their_decisions(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    _fresh_session()
+    forms = {f.name: f for f in db.session.scalars(select(AwardForm))}
+    lac_duong = forms["Giấy khen của Chủ tịch UBND huyện Lạc Dương"]
+    assert (
+        lac_duong.parent_body,
+        lac_duong.issuing_body,
+        lac_duong.decision_symbol,
+        lac_duong.authority,
+        lac_duong.signing_authority,
+        lac_duong.signer_title,
+        lac_duong.place,
+    ) == (
+        "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG",
+        "ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG",
+        "QĐ-UBND",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG",
+        "CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Lạc Dương",
+    )
+    binh_thuan = forms["Giấy khen của Giám đốc Công an tỉnh Bình Thuận"]
+    assert (binh_thuan.parent_body, binh_thuan.issuing_body, binh_thuan.decision_symbol) == (
+        "BỘ CÔNG AN",
+        "CÔNG AN TỈNH BÌNH THUẬN",
+        "QĐ-CAT",
+    )
+    assert (binh_thuan.authority, binh_thuan.signing_authority, binh_thuan.signer_title, binh_thuan.place) == (
+        "GIÁM ĐỐC CÔNG AN TỈNH BÌNH THUẬN",
+        "GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+        "Bình Thuận",
+    )
+    assert all(f.issuing_body and f.authority and f.place for f in forms.values())
+
+    # The seed 003 decision is a minute's work: the draft already says what the May 2023 one said.
+    secretariat = auth.authenticate("ld.thuongtruc", demo.DEMO_PASSWORD)
+    waiting = decisions.eligible(secretariat, lac_duong.id)
+    assert len(waiting) == 9
+    draft = decisions.create_draft(
+        secretariat, {"award_form_id": lac_duong.id, "nomination_ids": [n.id for n in waiting]}
+    )
+    assert (draft.symbol, draft.issuing_body, draft.place) == (
+        "QĐ-UBND",
+        "ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG",
+        "Lạc Dương",
+    )
+    assert [i.nomination.nominee_kind for i in draft.items] == ["collective"] * 4 + ["individual"] * 5

@@ -2,7 +2,8 @@
 
 A nomination climbs the unit tree from its nominating unit to the unit that owns the award form; each
 commune, district or province on the way reviews it. The tables below are the specification: any
-(state, action) pair they do not list is a Conflict that changes nothing.
+(state, action) pair they do not list is a Conflict that changes nothing. Award (final approval → awarded) and
+revoke (awarded → revoked) are no one's action on a nomination: they come from issuing and revoking a decision.
 """
 
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ COMMUNE_DISTRICT = {
     "returned": {"submit": "submitted", "withdraw": "withdrawn"},
     "rejected": {},
     "withdrawn": {},
+    "revoked": {},
 }
 COMMUNE_DISTRICT_PROVINCE = {
     "draft": {"submit": "submitted", "withdraw": "withdrawn"},
@@ -55,6 +57,7 @@ COMMUNE_DISTRICT_PROVINCE = {
     "returned": {"submit": "submitted", "withdraw": "withdrawn"},
     "rejected": {},
     "withdrawn": {},
+    "revoked": {},
 }
 COMMUNE_PROVINCE = {
     "draft": {"submit": "submitted", "withdraw": "withdrawn"},
@@ -70,6 +73,7 @@ COMMUNE_PROVINCE = {
     "returned": {"submit": "submitted", "withdraw": "withdrawn"},
     "rejected": {},
     "withdrawn": {},
+    "revoked": {},
 }
 DISTRICT_ONLY = {
     "draft": {"submit": "submitted", "withdraw": "withdrawn"},
@@ -79,6 +83,7 @@ DISTRICT_ONLY = {
     "returned": {"submit": "submitted", "withdraw": "withdrawn"},
     "rejected": {},
     "withdrawn": {},
+    "revoked": {},
 }
 
 
@@ -116,7 +121,7 @@ def unit_of(world, code: str):
 
 def bring(world, shape: Shape, state: str) -> Nomination:
     """A committed nomination of the shape's unit, brought to `state` by the real workflow."""
-    target = shape.final if state == "awarded" else state
+    target = shape.final if state in ("awarded", "revoked") else state
     nomination = create_nomination(
         world,
         getattr(world, shape.unit),
@@ -124,10 +129,12 @@ def bring(world, shape: Shape, state: str) -> Nomination:
         form=getattr(world, shape.form),
         campaign=getattr(world, shape.campaign),
     )
-    if state == "awarded":
-        # Awarding comes from issuing a decision, not from a user action: the machine is fired directly.
+    if state in ("awarded", "revoked"):
+        # Awarding and revoking come from a decision, not from a user action: the machine is fired directly.
         secretariat = getattr(world, SECRETARIAT[shape.chain[-1]])
         machine.fire(nomination, Action.award, actor=secretariat)
+        if state == "revoked":
+            machine.fire(nomination, Action.revoke, actor=secretariat, comment="Thu hồi quyết định.")
         db.session.commit()
     assert nomination.state == state
     return nomination
@@ -227,16 +234,40 @@ def test_action_the_state_does_not_allow_is_a_conflict_and_changes_nothing(world
 
 
 @pytest.mark.parametrize("shape_name", SHAPES)
-def test_award_is_not_a_user_action_and_only_the_machine_awards_from_the_final_approval(world, shape_name):
+def test_award_and_revoke_are_not_user_actions_and_the_machine_allows_them_only_from_their_source(world, shape_name):
     shape = SHAPES[shape_name]
+    sources = {Action.award: shape.final, Action.revoke: "awarded"}
     for state in shape.table:
         nomination = bring(world, shape, state)
         before = snapshot(nomination)
-        with pytest.raises(NotFound):
-            nominations.perform(getattr(world, SECRETARIAT[shape.chain[-1]]), nomination, "award")
+        for action, source in sources.items():
+            with pytest.raises(NotFound):
+                nominations.perform(getattr(world, SECRETARIAT[shape.chain[-1]]), nomination, action.value)
+            assert snapshot(nomination) == before
+            assert (action in machine.allowed_actions(nomination)) == (state == source)
+            assert action not in nominations.available_actions(world.admin, nomination)
+
+
+@pytest.mark.parametrize("shape_name", SHAPES)
+def test_only_an_awarded_nomination_can_be_revoked_and_then_nothing_moves_it(world, shape_name):
+    shape = SHAPES[shape_name]
+    secretariat = getattr(world, SECRETARIAT[shape.chain[-1]])
+    for state in shape.table:
+        nomination = bring(world, shape, state)
+        if state == "awarded":
+            machine.fire(nomination, Action.revoke, actor=secretariat, comment="Thu hồi quyết định.")
+            assert (nomination.state, nomination.awaiting_role, nomination.awaiting_unit_id) == ("revoked", None, None)
+            row = listing.history(nomination)[-1]
+            assert (row.action, row.from_state, row.to_state) == ("revoke", "awarded", "revoked")
+            db.session.rollback()
+            continue
+        before = snapshot(nomination)
+        with pytest.raises(Conflict):
+            machine.fire(nomination, Action.revoke, actor=secretariat)
+        db.session.rollback()
         assert snapshot(nomination) == before
-        assert (Action.award in machine.allowed_actions(nomination)) == (state == shape.final)
-        assert Action.award not in nominations.available_actions(world.admin, nomination)
+    revoked = bring(world, shape, "revoked")
+    assert machine.allowed_actions(revoked) == []
 
 
 @pytest.mark.parametrize("shape_name", SHAPES)
@@ -356,7 +387,7 @@ def test_withdraw_is_possible_until_the_final_level_approves_and_not_after(world
         assert nomination.state == "withdrawn"
         assert (nomination.awaiting_role, nomination.awaiting_unit_id) == (None, None)
     db.session.commit()
-    for state in (shape.final, "awarded"):
+    for state in (shape.final, "awarded", "revoked"):
         nomination = bring(world, shape, state)
         with pytest.raises(Conflict):
             nominations.perform(clerk, nomination, "withdraw")
@@ -394,5 +425,7 @@ def test_mermaid_diagram_shows_every_state_and_move_of_the_shape(shape_name):
         for dest in moves.values():
             assert f"{state} --> {dest}" in diagram
     assert f"{shape.final} --> awarded" in diagram
+    assert "awarded --> revoked: Thu hồi khen thưởng" in diagram
+    assert diagram.count("--> revoked") == 1
     for approved in ("commune_approved", "district_approved", "province_approved"):
         assert (approved in diagram) == (approved in shape.table)

@@ -18,6 +18,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         ATTACHMENT_MAX_BYTES=10 * 1024 * 1024,
         API_TOKEN_HOURS=12,
         PER_PAGE=25,
+        TIMEZONE="Asia/Ho_Chi_Minh",
         BOOTSTRAP_SERVE_LOCAL=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

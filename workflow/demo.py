@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from workflow import clock
 from workflow.extensions import db
 from workflow.models import Unit
 from workflow.services import admin, nominations
@@ -56,20 +57,64 @@ USERS = [  # username, full name, role, unit code (None: the whole tree)
     ("bt.thuongtruc", "Bùi Thị Ngọc", Role.secretariat, "BT"),
 ]
 
-AWARD_FORMS = [  # issuing unit code, name, criteria
+AWARD_FORMS = [  # issuing unit code, name, criteria, the header and signature of its decisions
     (
         "LD-LDG",
         "Giấy khen của Chủ tịch UBND huyện Lạc Dương",
         "Tập thể, cá nhân có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ, "
         "được Hội đồng Thi đua – Khen thưởng huyện xét đề nghị.",
+        {
+            "parent_body": "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG",
+            "issuing_body": "ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG",
+            "decision_symbol": "QĐ-UBND",
+            "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG",
+            "signing_authority": "CHỦ TỊCH",
+            "signer_title": "PHÓ CHỦ TỊCH",
+            "place": "Lạc Dương",
+        },
     ),
-    ("LD", "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng", ""),
+    (
+        "LD",
+        "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng",
+        "",
+        {
+            "parent_body": "BỘ CÔNG AN",
+            "issuing_body": "CÔNG AN TỈNH LÂM ĐỒNG",
+            "decision_symbol": "QĐ-CAT",
+            "authority": "GIÁM ĐỐC CÔNG AN TỈNH LÂM ĐỒNG",
+            "signing_authority": "GIÁM ĐỐC",
+            "signer_title": "PHÓ GIÁM ĐỐC",
+            "place": "Lâm Đồng",
+        },
+    ),
     (
         "BT",
         "Giấy khen của Giám đốc Công an tỉnh Bình Thuận",
         "Có thành tích xuất sắc trong phong trào Toàn dân bảo vệ ANTQ trong năm.",
+        {
+            "parent_body": "BỘ CÔNG AN",
+            "issuing_body": "CÔNG AN TỈNH BÌNH THUẬN",
+            "decision_symbol": "QĐ-CAT",
+            "authority": "GIÁM ĐỐC CÔNG AN TỈNH BÌNH THUẬN",
+            "signing_authority": "GIÁM ĐỐC",
+            "signer_title": "PHÓ GIÁM ĐỐC",
+            "place": "Bình Thuận",
+        },
     ),
-    ("VP-YL", "Giấy khen của Chủ tịch UBND huyện Yên Lạc", ""),
+    (
+        "VP-YL",
+        "Giấy khen của Chủ tịch UBND huyện Yên Lạc",
+        "",
+        {
+            "parent_body": "ỦY BAN NHÂN DÂN TỈNH VĨNH PHÚC",
+            "issuing_body": "ỦY BAN NHÂN DÂN HUYỆN YÊN LẠC",
+            "decision_symbol": "QĐ-UBND",
+            "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN YÊN LẠC",
+            "signing_authority": "CHỦ TỊCH",
+            "signer_title": "PHÓ CHỦ TỊCH",
+            "place": "Yên Lạc",
+        },
+    ),
 ]
 
 SEED_003_COLLECTIVES = [
@@ -93,7 +138,7 @@ def is_empty() -> bool:
 
 def load(today: date | None = None) -> None:
     """Load the demo into an empty database (the caller commits)."""
-    today = today or date.today()
+    today = today or clock.today()
     root = admin.system_actor()
     units = {}
     for code, name, level, parent in UNITS:
@@ -119,9 +164,10 @@ def load(today: date | None = None) -> None:
                 "owner_unit_id": units[owner].id,
                 "nominee_kinds": ["collective", "individual"],
                 "criteria": criteria,
+                **issuer,
             },
         )
-        for owner, name, criteria in AWARD_FORMS
+        for owner, name, criteria, issuer in AWARD_FORMS
     }
     deadline = max(today + timedelta(days=60), date(today.year, 12, 31))
     tongket = admin.save_campaign(

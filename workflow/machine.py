@@ -62,6 +62,7 @@ def machine_for(levels: tuple[str, ...]) -> Machine:
             "dest": State.withdrawn.value,
         },
         {"trigger": Action.award.value, "source": approved[-1], "dest": State.awarded.value},
+        {"trigger": Action.revoke.value, "source": State.awarded.value, "dest": State.revoked.value},
     ]
     states = [
         State.draft.value,
@@ -71,6 +72,7 @@ def machine_for(levels: tuple[str, ...]) -> Machine:
         State.returned.value,
         State.rejected.value,
         State.withdrawn.value,
+        State.revoked.value,
     ]
     return Machine(
         model=None, states=states, transitions=transitions, initial=State.draft.value, auto_transitions=False

@@ -69,6 +69,7 @@ class State(StrEnum):
     returned = "returned"
     rejected = "rejected"
     withdrawn = "withdrawn"
+    revoked = "revoked"
 
     @classmethod
     def approved(cls, level: str) -> "State":
@@ -97,6 +98,7 @@ _STATE_TITLES = {
     "returned": ("Bị trả lại", "text-bg-warning"),
     "rejected": ("Không đề nghị", "text-bg-danger"),
     "withdrawn": ("Đã rút", "text-bg-dark"),
+    "revoked": ("Đã thu hồi khen thưởng", "text-bg-dark"),
 }
 
 
@@ -109,6 +111,7 @@ class Action(StrEnum):
     reject = "reject"
     withdraw = "withdraw"
     award = "award"
+    revoke = "revoke"
 
     @property
     def title(self) -> str:
@@ -121,6 +124,7 @@ class Action(StrEnum):
             "reject": "Không đề nghị",
             "withdraw": "Rút hồ sơ",
             "award": "Khen thưởng",
+            "revoke": "Thu hồi khen thưởng",
         }[self.value]
 
     @property

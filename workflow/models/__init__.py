@@ -1,6 +1,7 @@
 """SQLAlchemy models. Import from here: `from workflow.models import Nomination`."""
 
 from workflow.models.awards import AwardForm, Campaign, campaign_award_forms
+from workflow.models.decisions import Decision, DecisionCounter, DecisionItem, DocumentTemplate, IssuedDocument
 from workflow.models.nominations import Attachment, Nomination, NominationEvent
 from workflow.models.units import Unit
 from workflow.models.users import ApiToken, RoleAssignment, User
@@ -10,6 +11,11 @@ __all__ = [
     "Attachment",
     "AwardForm",
     "Campaign",
+    "Decision",
+    "DecisionCounter",
+    "DecisionItem",
+    "DocumentTemplate",
+    "IssuedDocument",
     "Nomination",
     "NominationEvent",
     "RoleAssignment",

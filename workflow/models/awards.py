@@ -27,6 +27,14 @@ class AwardForm(db.Model):
     accepts_collective: Mapped[bool] = mapped_column(Boolean, default=True)
     accepts_individual: Mapped[bool] = mapped_column(Boolean, default=True)
     criteria: Mapped[str] = mapped_column(Text, default="")
+    # Defaults for the decisions that award this form (the issuing authority's header, numbering and signature).
+    decision_symbol: Mapped[str] = mapped_column(String(40), default="QĐ-UBND", server_default="QĐ-UBND")
+    parent_body: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    issuing_body: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    authority: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    signing_authority: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    place: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     owner_unit: Mapped[Unit] = relationship(lazy="joined")
 

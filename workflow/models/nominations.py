@@ -35,7 +35,8 @@ class Nomination(db.Model):
         CheckConstraint(f"state IN ({STATE_VALUES})", name="state_known"),
         CheckConstraint("nominee_kind IN ('collective', 'individual')", name="nominee_kind_known"),
         CheckConstraint(
-            "state IN ('draft', 'returned', 'rejected', 'withdrawn', 'awarded') OR awaiting_unit_id IS NOT NULL",
+            "state IN ('draft', 'returned', 'rejected', 'withdrawn', 'awarded', 'revoked')"
+            " OR awaiting_unit_id IS NOT NULL",
             name="in_review_has_awaiting_unit",
         ),
         Index("ix_nominations_awaiting", "awaiting_role", "awaiting_unit_id"),

@@ -16,6 +16,7 @@ from workflow.states import ALLOWED_PARENTS, REVIEW_LEVELS, Level, NomineeKind, 
 from workflow.text import clean, fold
 
 PASSWORD_MIN = 8
+DEFAULT_SYMBOL = "QĐ-UBND"
 
 
 def system_actor() -> User:
@@ -255,7 +256,8 @@ def visible_award_forms(actor: User) -> list[AwardForm]:
 
 
 def save_award_form(actor: User, data: Mapping[str, Any], form: AwardForm | None = None) -> AwardForm:
-    """Create or change an award form owned by a unit the actor's secretariat or admin role covers."""
+    """Create or change an award form owned by a unit the actor's secretariat or admin role covers. The decision
+    header fields (ISSUER_FIELDS) are optional: one left out keeps its value."""
     errors: dict[str, str] = {}
     name = _required(data, "name", "tên hình thức khen thưởng", errors)
     owner = _get(Unit, data.get("owner_unit_id"), "đơn vị tặng")
@@ -264,6 +266,7 @@ def save_award_form(actor: User, data: Mapping[str, Any], form: AwardForm | None
         errors["nominee_kinds"] = "Chọn ít nhất một đối tượng: tập thể, cá nhân."
     if owner.level not in REVIEW_LEVELS:
         errors["owner_unit_id"] = "Đơn vị tặng phải là cấp tỉnh, huyện hoặc xã."
+    issuer = _issuer_values(data, errors)
     for unit in {owner, form.owner_unit} if form is not None else {owner}:
         if not permissions.can_manage_awards(actor, unit):
             _deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị tặng mới được quản lý hình thức này.")
@@ -273,9 +276,37 @@ def save_award_form(actor: User, data: Mapping[str, Any], form: AwardForm | None
     form.accepts_collective = NomineeKind.collective in kinds
     form.accepts_individual = NomineeKind.individual in kinds
     form.criteria = clean(data.get("criteria"))
+    for key, value in issuer.items():
+        setattr(form, key, value)
     db.session.add(form)
     flush()
     return form
+
+
+# The header, numbering and signature of the decisions that award a form: optional, each kept when not given.
+ISSUER_FIELDS = {  # key → (label, length limit)
+    "decision_symbol": ("ký hiệu quyết định", 40),
+    "parent_body": ("cơ quan chủ quản", 255),
+    "issuing_body": ("cơ quan ban hành", 255),
+    "authority": ("thẩm quyền ban hành", 255),
+    "signing_authority": ("quyền hạn ký", 255),
+    "signer_title": ("chức vụ người ký", 255),
+    "place": ("địa danh", 120),
+}
+
+
+def _issuer_values(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    values = {key: clean(data[key]) for key in ISSUER_FIELDS if data.get(key) is not None}
+    for key, value in values.items():
+        label, limit = ISSUER_FIELDS[key]
+        if len(value) > limit:
+            errors[key] = f"{label.capitalize()} tối đa {limit} ký tự."
+    symbol = values.get("decision_symbol")
+    if symbol == "":
+        values["decision_symbol"] = DEFAULT_SYMBOL
+    elif symbol and ("/" in symbol or any(ch.isspace() for ch in symbol)):
+        errors["decision_symbol"] = "Ký hiệu không chứa dấu “/” hay khoảng trắng, ví dụ QĐ-UBND, QĐ-CAT."
+    return values
 
 
 def visible_campaigns(actor: User) -> list[Campaign]:

@@ -1,18 +1,21 @@
 """Reading nominations: the filtered, paginated list, the inbox, the history. Constant queries per page."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from math import ceil
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow import permissions
 from workflow.extensions import db
-from workflow.models import Nomination, NominationEvent, Unit, User
+from workflow.models import Decision, DecisionItem, Nomination, NominationEvent, Unit, User
 from workflow.states import NomineeKind, Role, State
 from workflow.text import fold
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000  # beyond any real list; keeps OFFSET inside the databases' integer range
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def visible(actor: User) -> Select:
 def search(actor: User, filters: Filters, *, page: int = 1, per_page: int = 25) -> Page:
     """One page of the nominations the actor may see, newest first."""
     per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
-    page = max(int(page), 1)
+    page = min(max(int(page), 1), MAX_PAGE)
     query = _filtered(visible(actor), filters)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = (
@@ -148,3 +151,15 @@ def chain_units(nomination: Nomination) -> list[Unit]:
     ids = [step["unit_id"] for step in nomination.review_chain]
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
     return [units[i] for i in ids if i in units]
+
+
+def with_items(decisions: list[Decision]) -> list[Decision]:
+    """Load the items (and their nominations) of a page of decisions in one query, not one per decision."""
+    by_decision: dict[int, list[DecisionItem]] = defaultdict(list)
+    if decisions:
+        query = select(DecisionItem).where(DecisionItem.decision_id.in_([d.id for d in decisions]))
+        for item in db.session.scalars(query.order_by(DecisionItem.position)).unique():
+            by_decision[item.decision_id].append(item)
+    for decision in decisions:
+        set_committed_value(decision, "items", by_decision[decision.id])
+    return decisions

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from workflow import machine, permissions
+from workflow import clock, machine, permissions
 from workflow.errors import Conflict, DomainError, NotFound, ValidationError
 from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Nomination, Unit, User
@@ -91,7 +91,7 @@ def perform(
             f"Cần ghi rõ lý do khi “{action.title.lower()}”.", fields={"comment": "Vui lòng nhập lý do."}
         )
     if action == Action.submit:
-        _prepare_submission(actor, nomination, today or date.today())
+        _prepare_submission(actor, nomination, today or clock.today())
     machine.fire(nomination, action, actor=actor, comment=comment)
     flush()
     return nomination

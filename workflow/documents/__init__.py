@@ -1,0 +1,57 @@
+"""Word documents from editable templates (docxtpl): the award decision with its annex, the certificates, the
+commune's Tờ trình. Contexts are plain values built from the domain, rendered with autoescape, text in NFC.
+
+The pieces: context.py (what templates may print), render.py (docxtpl in a sandbox), templates.py (which template
+a unit uses, and the checks an upload passes), pdf.py (LibreOffice). The templates and the list of their context
+keys are in docs_templates/.
+"""
+
+from workflow.documents import context as _context
+from workflow.documents.pdf import PdfUnavailable, pdf_available, to_pdf
+from workflow.documents.render import DOCX_CONTENT_TYPE, render, stored
+from workflow.documents.templates import KINDS, default_template, template_for, validate_template
+from workflow.documents.vietnamese import ascii_slug
+
+__all__ = [
+    "DOCX_CONTENT_TYPE",
+    "KINDS",
+    "PdfUnavailable",
+    "default_template",
+    "issue_documents",
+    "pdf_available",
+    "preview_decision",
+    "proposal_document",
+    "template_for",
+    "to_pdf",
+    "validate_template",
+]
+
+
+def issue_documents(decision) -> list[dict]:
+    """Render the documents of a decision being issued, as dicts with the IssuedDocument columns:
+    kind ('decision', 'certificates'), filename, content_type, template_label, sha256, size, data."""
+    # "15-QD-UBND-2023": ASCII only, safe in any file system and Content-Disposition header.
+    reference = "-".join(str(part) for part in (ascii_slug(decision.reference), decision.year) if part)
+    decision_context = _context.decision_context(decision)
+    certificate_context = _context.with_certificates(decision_context)
+    title = ascii_slug(decision_context["award_title"].capitalize(), limit=40) or "Giay-khen"
+    documents = []
+    for kind, template_kind, filename, context in (
+        ("decision", "decision", f"Quyet-dinh-{reference}.docx", decision_context),
+        ("certificates", "certificate", f"{title}-{reference}.docx", certificate_context),
+    ):
+        template, label = template_for(template_kind, decision.issuing_unit)
+        documents.append(stored(kind, filename, label, render(template, context)))
+    return documents
+
+
+def preview_decision(decision) -> bytes:
+    """The draft decision as .docx (not stored), for the secretariat to check before issuing."""
+    template, _label = template_for("decision", decision.issuing_unit)
+    return render(template, _context.decision_context(decision))
+
+
+def proposal_document(unit, campaign, nominations) -> bytes:
+    """The commune's Tờ trình for the nominations it approved in a campaign, generated on demand."""
+    template, _label = template_for("proposal", unit)
+    return render(template, _context.proposal_context(unit, campaign, list(nominations)))

@@ -1,0 +1,188 @@
+"""Which template a unit uses, and whether an uploaded one may be used at all."""
+
+import hashlib
+import re
+import zipfile
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
+from sqlalchemy import select
+
+from workflow.documents import samples
+from workflow.documents.render import render, undeclared_variables
+from workflow.errors import ValidationError
+from workflow.extensions import db
+from workflow.models import DocumentTemplate
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "docs_templates"
+KINDS = {  # kind → (default file in docs_templates/, Vietnamese title)
+    "decision": ("decision.docx", "Quyết định khen thưởng (kèm danh sách)"),
+    "certificate": ("certificate.docx", "Giấy khen (mỗi trang một người, tập thể)"),
+    "proposal": ("proposal.docx", "Tờ trình đề nghị khen thưởng của cấp xã"),
+}
+# A template that left these out would silently drop awardees from the document.
+REQUIRED = {
+    "decision": {"collectives", "individuals"},
+    "certificate": {"certificates"},
+    "proposal": {"collectives", "individuals"},
+}
+MAX_SIZE = 5 * 1024 * 1024
+MAX_UNCOMPRESSED = 50 * 1024 * 1024  # the sum of the parts' sizes, as the archive declares them
+MAX_ENTRIES = 1000
+MAX_RATIO, RATIO_FLOOR = 100, 1024 * 1024  # a part above 1 MB may not be more than 100 times its compressed size
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+OTHER_MAINS = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml": "là tài liệu có macro (.docm)",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": "là mẫu có macro (.dotm)",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": "là tệp mẫu .dotx",
+}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 .doc (and other old Office files)
+SAVE_AS_DOCX = "Hãy mở bằng Word và lưu lại dưới dạng “Word Document (*.docx)”."
+MACRO_PARTS = re.compile(r"vbaproject|vbadata|activex", re.IGNORECASE)
+
+
+@cache
+def default_template(kind: str) -> bytes:
+    """The shipped template of `kind` (docs_templates/<file>)."""
+    return (TEMPLATES_DIR / _file(kind)).read_bytes()
+
+
+@cache
+def default_label(kind: str) -> str:
+    return f"mặc định (sha256 {hashlib.sha256(default_template(kind)).hexdigest()[:8]})"
+
+
+def template_for(kind: str, unit) -> tuple[bytes, str]:
+    """The template a unit uses: its own latest upload, else its nearest ancestor's, else the default.
+    Returns (bytes, label) where label names the version, e.g. "mặc định (sha256 1a2b3c4d)" or "Huyện X, bản 3"."""
+    _file(kind)
+    ids = unit.ancestor_ids or [unit.id]
+    depth = {unit_id: position for position, unit_id in enumerate(ids)}
+    uploads = db.session.execute(
+        select(DocumentTemplate.id, DocumentTemplate.unit_id, DocumentTemplate.version).where(
+            DocumentTemplate.kind == kind, DocumentTemplate.unit_id.in_(ids)
+        )
+    ).all()
+    if not uploads:
+        return default_template(kind), default_label(kind)
+    chosen = max(uploads, key=lambda row: (depth[row.unit_id], row.version, row.id))
+    template = db.session.get(DocumentTemplate, chosen.id)
+    return template.data, f"{template.unit.name}, bản {template.version}"
+
+
+def validate_template(kind: str, data: bytes) -> None:
+    """Accept an uploaded template only if it is a real .docx (not .docm, no macros), within the size limit,
+    zip-bomb safe, renders with sample data and uses no variable its context does not provide.
+    Raises workflow.errors.ValidationError with a Vietnamese message saying what is wrong."""
+    _file(kind)
+    _check_package(data)
+    _check_variables(kind, data)
+    _check_rendering(kind, data)
+
+
+def _file(kind: str) -> str:
+    if kind not in KINDS:
+        raise ValidationError(f"Loại mẫu văn bản không hợp lệ: {kind!r}.")
+    return KINDS[kind][0]
+
+
+def _check_package(data: bytes) -> None:
+    if not data:
+        raise ValidationError("Tệp mẫu rỗng.")
+    if len(data) > MAX_SIZE:
+        raise ValidationError(f"Tệp mẫu quá lớn ({len(data) / 1024 / 1024:.1f} MB); giới hạn là 5 MB.")
+    if data.startswith(OLE_MAGIC):
+        raise ValidationError(f"Tệp là tài liệu Word 97–2003 (.doc), không phải .docx. {SAVE_AS_DOCX}")
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise ValidationError(f"Tệp không phải là tài liệu Word .docx. {SAVE_AS_DOCX}") from None
+    with archive:
+        _check_archive(archive)
+
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    entries = archive.infolist()
+    names = {entry.filename for entry in entries}
+    total = sum(entry.file_size for entry in entries)
+    if (
+        len(entries) > MAX_ENTRIES
+        or total > MAX_UNCOMPRESSED
+        or any(e.file_size > RATIO_FLOOR and e.file_size > MAX_RATIO * max(e.compress_size, 1) for e in entries)
+    ):
+        raise ValidationError("Tệp nén bất thường (giải nén ra quá lớn, có thể là “zip bomb”): không nhận.")
+    if any(entry.flag_bits & 0x1 for entry in entries):
+        raise ValidationError("Tệp Word được đặt mật khẩu: hãy gỡ mật khẩu rồi tải lên lại.")
+    macros = sorted(name for name in names if MACRO_PARTS.search(name))
+    if macros:
+        raise ValidationError(f"Tệp có chứa macro hoặc ActiveX ({macros[0]}): không nhận. {SAVE_AS_DOCX}")
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise ValidationError(f"Tệp không phải là tài liệu Word .docx (thiếu word/document.xml). {SAVE_AS_DOCX}")
+    for name in sorted(names):  # a DTD is where entity-expansion attacks live; Word never writes one
+        if name.endswith((".xml", ".rels")):
+            with archive.open(name) as part:
+                if b"<!DOCTYPE" in part.read(4096).upper():
+                    raise ValidationError(f"Tệp có phần XML khai báo DOCTYPE ({name}): không nhận.")
+    content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+    main = re.search(r'PartName="/word/document\.xml"\s+ContentType="([^"]+)"', content_types)
+    main = main.group(1) if main else ""
+    if "macroenabled" in content_types.lower() and main == DOCX_MAIN:
+        raise ValidationError(f"Tệp khai báo nội dung có macro: không nhận. {SAVE_AS_DOCX}")
+    if main != DOCX_MAIN:
+        what = OTHER_MAINS.get(main, "không phải là tài liệu Word .docx")
+        raise ValidationError(f"Tệp {what}. {SAVE_AS_DOCX}")
+
+
+def _check_variables(kind: str, data: bytes) -> None:
+    allowed = samples.context_for(kind)
+    try:
+        used = undeclared_variables(data)
+    except TemplateSyntaxError as exc:
+        raise ValidationError(_syntax_message(exc)) from None
+    except Exception as exc:
+        raise ValidationError(f"Không đọc được tài liệu Word: {exc}") from None
+    unknown = sorted(used - set(allowed))
+    if unknown:
+        raise ValidationError(
+            f"Mẫu dùng biến không có trong dữ liệu: {', '.join(unknown)}. Các biến dùng được: "
+            f"{', '.join(sorted(allowed))} (xem docs_templates/README.md)."
+        )
+    missing = sorted(REQUIRED[kind] - used)
+    if missing:
+        raise ValidationError(
+            f"Mẫu thiếu danh sách bắt buộc: {', '.join(missing)}; thiếu thì văn bản sẽ bỏ sót người được khen "
+            "(xem mẫu mặc định và docs_templates/README.md)."
+        )
+
+
+def _check_rendering(kind: str, data: bytes) -> None:
+    try:
+        Document(BytesIO(render(data, samples.context_for(kind), strict=True)))
+    except UndefinedError as exc:
+        raise ValidationError(f"Mẫu dùng trường không có trong dữ liệu: {_undefined_name(exc)}.") from None
+    except SecurityError:
+        raise ValidationError("Mẫu dùng biểu thức không được phép (chỉ được in các biến đã liệt kê).") from None
+    except TemplateSyntaxError as exc:
+        raise ValidationError(_syntax_message(exc)) from None
+    except TemplateError as exc:
+        raise ValidationError(f"Mẫu có thẻ không dựng được: {exc}.") from None
+    except Exception as exc:
+        raise ValidationError(f"Không dựng được văn bản từ mẫu với dữ liệu mẫu: {exc}.") from None
+
+
+def _syntax_message(exc: TemplateSyntaxError) -> str:
+    near = " ".join(part.strip() for part in getattr(exc, "docx_context", []) if part.strip())[:160]
+    where = f" (gần: “{near}”)" if near else ""
+    return (
+        f"Mẫu có thẻ sai cú pháp: {exc.message}{where}. Thường do gõ thiếu dấu ngoặc, hoặc Word tách một thẻ "
+        "thành nhiều đoạn: hãy xóa thẻ đó và gõ lại liền một lần (tắt kiểm tra chính tả)."
+    )
+
+
+def _undefined_name(exc: UndefinedError) -> str:
+    found = re.search(r"has no attribute '([^']+)'", str(exc)) or re.search(r"'([^']+)' is undefined", str(exc))
+    return found.group(1) if found else str(exc)

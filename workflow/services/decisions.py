@@ -1,0 +1,374 @@
+"""Award decisions: the secretariat drafts one from fully approved nominations, issues it (number, documents,
+awards: all in one transaction), and may revoke it with a reason."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import false, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import flag_modified
+
+from workflow import clock, documents, machine, permissions
+from workflow.documents import vietnamese
+from workflow.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from workflow.extensions import db
+from workflow.models import (
+    AwardForm,
+    Campaign,
+    Decision,
+    DecisionCounter,
+    DecisionItem,
+    IssuedDocument,
+    Nomination,
+    Unit,
+    User,
+)
+from workflow.models.base import utcnow
+from workflow.services import check_version, flush
+from workflow.states import Action, NomineeKind, Role, State
+from workflow.text import clean, fold
+
+TEXT_FIELDS = (
+    "place",
+    "parent_body",
+    "issuing_body",
+    "subject",
+    "authority",
+    "basis",
+    "proposal",
+    "bonus",
+    "implementers",
+    "recipients",
+    "signing_authority",
+    "signer_title",
+    "signer_name",
+)
+DEFAULT_BASIS = (
+    "Căn cứ Luật Tổ chức chính quyền địa phương;\n"
+    "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;\n"
+    "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi hành "
+    "một số điều của Luật Thi đua, khen thưởng."
+)
+
+
+def _require_secretariat(actor: User, unit: Unit) -> None:
+    if not any(held.id == unit.id for held in permissions.role_units(actor, Role.secretariat)):
+        raise PermissionDenied(f"Chỉ Thường trực Hội đồng Thi đua – Khen thưởng {unit.name} mới được thao tác.")
+
+
+def get(actor: User, decision_id: int) -> Decision:
+    """A decision the actor may see: issued by a unit on the same line of the tree as one of theirs."""
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or not _visible(actor, decision):
+        raise NotFound("Không tìm thấy quyết định.")
+    return decision
+
+
+def _visible(actor: User, decision: Decision) -> bool:
+    if permissions.is_global_admin(actor):
+        return True
+    issuer = decision.issuing_unit
+    units = permissions.role_units(actor, *Role)
+    if decision.state == "draft":
+        return any(u.contains(issuer) for u in units)
+    return any(u.contains(issuer) or issuer.contains(u) for u in units)
+
+
+def eligible(actor: User, award_form_id: int | None = None, campaign_id: int | None = None) -> list[Nomination]:
+    """Fully approved nominations awaiting a decision of the actor's secretariat, not yet in a draft decision."""
+    units = [u.id for u in permissions.role_units(actor, Role.secretariat)]
+    in_draft = select(DecisionItem.nomination_id).join(Decision).where(Decision.state == "draft")
+    query = select(Nomination).where(
+        Nomination.awaiting_role == Role.secretariat,
+        Nomination.awaiting_unit_id.in_(units),
+        Nomination.id.not_in(in_draft),
+    )
+    if award_form_id:
+        query = query.where(Nomination.award_form_id == award_form_id)
+    if campaign_id:
+        query = query.where(Nomination.campaign_id == campaign_id)
+    return list(db.session.scalars(query.order_by(Nomination.nominee_kind, Nomination.id)))
+
+
+def defaults(award_form: AwardForm, campaign=None) -> dict[str, str]:
+    """What a routine decision says, from the award form and its issuing unit: a minute's work to adjust."""
+    unit = award_form.owner_unit
+    parent = unit.parent
+    upper = unit.name.upper()
+    occasion = f" trong {campaign.title}" if campaign else ""
+    return {
+        "symbol": award_form.decision_symbol or "QĐ-UBND",
+        "place": award_form.place or vietnamese.place_name(unit.name),
+        "parent_body": award_form.parent_body or (f"ỦY BAN NHÂN DÂN {parent.name.upper()}" if parent else ""),
+        "issuing_body": award_form.issuing_body or f"ỦY BAN NHÂN DÂN {upper}",
+        "subject": f"Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc{occasion}",
+        "authority": award_form.authority or f"CHỦ TỊCH ỦY BAN NHÂN DÂN {upper}",
+        "basis": DEFAULT_BASIS,
+        "proposal": f"Theo đề nghị của Thường trực Hội đồng Thi đua – Khen thưởng {vietnamese.lower_first(unit.name)}.",
+        "bonus": "",
+        "implementers": "Chánh Văn phòng, Thủ trưởng các cơ quan, đơn vị có liên quan và các tập thể, cá nhân "
+        "có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+        "recipients": "Như Điều 3;\nThường trực Hội đồng Thi đua – Khen thưởng;\nLưu: VT.",
+        "signing_form": "KT",
+        "signing_authority": award_form.signing_authority or "CHỦ TỊCH",
+        "signer_title": award_form.signer_title or "PHÓ CHỦ TỊCH",
+        "signer_name": "",
+    }
+
+
+def create_draft(actor: User, data: Mapping[str, Any]) -> Decision:
+    """A draft decision for an award form owned by the actor's unit, from defaults plus what `data` says."""
+    award_form = db.session.get(AwardForm, _int(data.get("award_form_id"), "award_form_id"))
+    if award_form is None:
+        raise ValidationError("Chọn hình thức khen thưởng.", fields={"award_form_id": "Chưa chọn."})
+    _require_secretariat(actor, award_form.owner_unit)
+    campaign_id = data.get("campaign_id") or None
+    campaign = db.session.get(Campaign, _int(campaign_id, "campaign_id")) if campaign_id else None
+    values = defaults(award_form, campaign) | _text_values(data)
+    decision = Decision(
+        issuing_unit=award_form.owner_unit,
+        award_form=award_form,
+        campaign=campaign,
+        created_by_id=actor.id,
+        state="draft",
+        **values,
+    )
+    db.session.add(decision)
+    set_nominations(actor, decision, data.get("nomination_ids") or [])
+    flush()
+    return decision
+
+
+def update_draft(actor: User, decision: Decision, data: Mapping[str, Any], *, version=None) -> Decision:
+    """Change a draft's text, signature and, if given, its nominations. Issued decisions never change."""
+    _require_draft(actor, decision)
+    check_version(decision.version, version)
+    for key, value in _text_values(data).items():
+        setattr(decision, key, value)
+    if "nomination_ids" in data:
+        set_nominations(actor, decision, data["nomination_ids"])
+    flush()
+    return decision
+
+
+def set_nominations(actor: User, decision: Decision, ids: Iterable) -> None:
+    """Make the draft award exactly these nominations (each fully approved and awaiting this secretariat)."""
+    wanted = list(dict.fromkeys(_int(i, "nomination_ids") for i in ids))
+    allowed = {n.id: n for n in eligible(actor, decision.award_form_id)}
+    allowed |= {item.nomination_id: item.nomination for item in decision.items}
+    refused = [i for i in wanted if i not in allowed or allowed[i].award_form_id != decision.award_form_id]
+    if refused:
+        raise ValidationError(
+            "Hồ sơ không thể đưa vào quyết định (chưa được duyệt xong, khác hình thức, hoặc đã thuộc quyết định "
+            f"khác): {', '.join(f'#{i}' for i in refused)}.",
+            fields={"nomination_ids": "Có hồ sơ không hợp lệ."},
+        )
+    ordered = sorted((allowed[i] for i in wanted), key=lambda n: (n.nominee_kind != NomineeKind.collective, n.id))
+    # Keep the rows of nominations that stay: replacing them would INSERT the same pair before the DELETE.
+    kept = {item.nomination_id: item for item in decision.items}
+    items = [kept.get(n.id) or DecisionItem(nomination=n) for n in ordered]
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    decision.items = items
+    if decision.id is not None:
+        # The awardees are part of the decision: changing only them must still bump its version, so two
+        # secretaries editing the same draft cannot overwrite each other unnoticed.
+        flag_modified(decision, "subject")
+
+
+def issue(actor: User, decision: Decision, *, version=None, today: date | None = None) -> Decision:
+    """Issue the draft in one transaction: next number, documents rendered and stored, every nomination awarded.
+    If anything fails the caller rolls back and nothing of it remains."""
+    _require_draft(actor, decision)
+    check_version(decision.version, version)
+    if not decision.items:
+        raise ValidationError("Quyết định chưa có tập thể, cá nhân nào được khen thưởng.")
+    if not clean(decision.signer_name):
+        raise ValidationError("Chưa có họ tên người ký.", fields={"signer_name": "Vui lòng nhập họ tên người ký."})
+    for item in decision.items:
+        if item.nomination.state != State.approved(item.nomination.review_chain[-1]["level"]):
+            raise Conflict(f"Hồ sơ “{item.nomination.nominee_name}” không còn ở trạng thái chờ khen thưởng.")
+    today = today or clock.today()
+    decision.year, decision.issued_on = today.year, today
+    decision.number = _next_number(decision.issuing_unit_id, decision.symbol, today.year)
+    decision.state, decision.issued_by_id, decision.issued_at = "issued", actor.id, utcnow()
+    for item in decision.items:
+        machine.fire(item.nomination, Action.award, actor=actor, comment=f"Quyết định số {decision.reference}")
+    for document in documents.issue_documents(decision):
+        db.session.add(IssuedDocument(decision=decision, **document))
+    flush()
+    return decision
+
+
+def revoke(actor: User, decision: Decision, reason: str, *, version=None) -> Decision:
+    """Revoke (thu hồi) an issued decision: its awards are marked revoked, with the reason, in the history."""
+    _require_secretariat(actor, decision.issuing_unit)
+    check_version(decision.version, version)
+    if decision.state != "issued":
+        raise Conflict("Chỉ thu hồi được quyết định đã ban hành.")
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError("Cần ghi rõ lý do thu hồi.", fields={"reason": "Vui lòng nhập lý do."})
+    decision.state, decision.revoked_by_id, decision.revoked_at, decision.revoke_reason = (
+        "revoked",
+        actor.id,
+        utcnow(),
+        reason,
+    )
+    for item in decision.items:
+        machine.fire(
+            item.nomination, Action.revoke, actor=actor, comment=f"Thu hồi Quyết định số {decision.reference}: {reason}"
+        )
+    flush()
+    return decision
+
+
+def _next_number(unit_id: int, symbol: str, year: int) -> int:
+    """The next number of this issuing body and year, under a row lock held until the transaction ends, so two
+    secretaries issuing at once get consecutive numbers and a failed issue gives its number back."""
+    flush()  # the decision's own row first: on SQLite, a writer that lost the race gets a Conflict, not a 500
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(DecisionCounter)
+        .values(unit_id=unit_id, symbol=symbol, year=year, last_number=0)
+        .on_conflict_do_nothing()
+    )
+    counter = db.session.scalars(
+        select(DecisionCounter)
+        .filter_by(unit_id=unit_id, symbol=symbol, year=year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    counter.last_number += 1
+    flush()
+    return counter.last_number
+
+
+def _require_draft(actor: User, decision: Decision) -> None:
+    _require_secretariat(actor, decision.issuing_unit)
+    if decision.state != "draft":
+        raise Conflict("Quyết định đã ban hành thì không được sửa.")
+
+
+def _text_values(data: Mapping[str, Any]) -> dict[str, str]:
+    values = {key: clean(data[key]) for key in TEXT_FIELDS if data.get(key) is not None}
+    if data.get("signing_form") is not None:
+        if data["signing_form"] not in ("", "KT", "TM", "Q"):
+            raise ValidationError(
+                "Hình thức ký phải là KT., TM., Q. hoặc để trống.", fields={"signing_form": "Không hợp lệ."}
+            )
+        values["signing_form"] = data["signing_form"]
+    return values
+
+
+def _int(value, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("Mã không hợp lệ.", fields={field: "Cần một số."}) from None
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    items: list[Decision]
+    total: int
+
+
+def register(
+    actor: User, *, q: str | None = None, year: int | None = None, page: int = 1, per_page: int = 25
+) -> RegisterPage:
+    """The decision register: issued and revoked decisions of the units on the actor's line of the tree."""
+    query = select(Decision).where(Decision.state != "draft")
+    if not permissions.is_global_admin(actor):
+        units = permissions.role_units(actor, *Role)
+        issuer = Unit
+        ancestors = {i for u in units for i in u.ancestor_ids}
+        query = query.join(issuer, Decision.issuing_unit_id == issuer.id).where(
+            or_(issuer.id.in_(ancestors), *(issuer.path.startswith(u.path) for u in units))
+        )
+    if year:
+        query = query.where(Decision.year == year)
+    if q and fold(q):
+        named = (
+            select(DecisionItem.decision_id)
+            .join(Nomination)
+            .where(Nomination.nominee_search.contains(fold(q), autoescape=True))
+        )
+        query = query.where(or_(Decision.id.in_(named), _reference_matches(q)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = (
+        db.session.scalars(
+            query.order_by(Decision.issued_on.desc(), Decision.id.desc())
+            .limit(per_page)
+            .offset((max(page, 1) - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
+    return RegisterPage(items=list(items), total=total)
+
+
+def _reference_matches(q: str):
+    """ "15", "15/QĐ-UBND" or "15/QĐ-UBND/2023" as typed in the search box; anything else matches no number.
+    A longer run of digits is no decision number and would overflow the column."""
+    head, _, rest = q.strip().partition("/")
+    if not (head.isdecimal() and len(head) <= 9):
+        return false()
+    condition = Decision.number == int(head)
+    symbol, _, year = rest.partition("/")
+    if symbol.strip():
+        condition &= func.upper(Decision.symbol) == clean(symbol).upper()
+    if year.strip().isdecimal():
+        condition &= Decision.year == int(year)
+    return condition
+
+
+def drafts(actor: User) -> list[Decision]:
+    units = [u.id for u in permissions.role_units(actor, Role.secretariat)]
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(Decision.state == "draft", Decision.issuing_unit_id.in_(units))
+            .order_by(Decision.id.desc())
+        )
+    )
+
+
+def award_history(actor: User, name: str) -> list[tuple[Nomination, Decision | None]]:
+    """Everyone of this name awarded (or whose award was revoked), across campaigns, with the deciding decision:
+    what a reviewer checks before approving a higher form."""
+    from workflow.services import listing
+
+    key = fold(name)
+    if not key:
+        return []
+    query = (
+        listing.visible(actor)
+        .where(
+            Nomination.state.in_([State.awarded, State.revoked]),
+            Nomination.nominee_search.contains(key, autoescape=True),
+        )
+        .order_by(Nomination.nominee_search, Nomination.id.desc())
+    )
+    nominations = list(db.session.scalars(query).unique())
+    deciding = dict(
+        db.session.execute(
+            select(DecisionItem.nomination_id, Decision)
+            .join(Decision, DecisionItem.decision_id == Decision.id)
+            .where(DecisionItem.nomination_id.in_([n.id for n in nominations]), Decision.state != "draft")
+        ).all()
+    )
+    return [(n, deciding.get(n.id)) for n in nominations]
+
+
+def decision_of(nomination: Nomination) -> Decision | None:
+    """The issued (or revoked) decision that awarded the nomination."""
+    return db.session.scalar(
+        select(Decision)
+        .join(DecisionItem)
+        .where(DecisionItem.nomination_id == nomination.id, Decision.state != "draft")
+    )
