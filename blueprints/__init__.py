@@ -15,12 +15,13 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.admin import bp as admin_bp
     from blueprints.api import init_api
     from blueprints.auth import bp as auth_bp
+    from blueprints.decisions import bp as decisions_bp
     from blueprints.main import bp as main_bp
     from blueprints.nominations import bp as nominations_bp
     from blueprints.ui import register_template_helpers
 
     Bootstrap5(app)
-    for blueprint in (auth_bp, main_bp, nominations_bp, admin_bp):
+    for blueprint in (auth_bp, main_bp, nominations_bp, decisions_bp, admin_bp):
         app.register_blueprint(blueprint)
     init_api(app)
     register_template_helpers(app)

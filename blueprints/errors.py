@@ -3,7 +3,7 @@ Every error rolls the request's transaction back, so a failed action changes not
 
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from workflow.errors import DomainError
@@ -46,9 +46,10 @@ def domain_error(error: DomainError):
     db.session.rollback()
     if is_api():
         return error_json(error.status, error.code, error.message, error.fields)
-    if request.method not in READ_METHODS and error.status != 404:
+    if request.method not in READ_METHODS and error.status not in (403, 404):
+        # A conflict or a refused value: say why, back on the page the user came from, to try again.
         flash(error.message, "danger")
-        return redirect(_same_site_referrer() or request.path)
+        return redirect(_same_site_referrer() or url_for("main.inbox"))
     return render_template("error.html", status=error.status, message=error.message), error.status
 
 

@@ -1,18 +1,23 @@
 """What every template may use: labels of states, actions, roles and levels; Vietnamese dates."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 
+from workflow import clock
 from workflow.models.base import as_utc
 from workflow.states import Action, Level, NomineeKind, Role, State
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# A decision's three states (no machine: drafted, issued once, perhaps revoked), with title and badge.
+DECISION_STATES = {
+    "draft": ("Dự thảo", "text-bg-secondary"),
+    "issued": ("Đã ban hành", "text-bg-success"),
+    "revoked": ("Đã thu hồi", "text-bg-dark"),
+}
 
 
 def vn_datetime(value: datetime | None) -> str:
-    return as_utc(value).astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y") if value else ""
+    return as_utc(value).astimezone(clock.zone()).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
 def vn_date(value: date | None) -> str:
@@ -37,5 +42,11 @@ def page_url(page: int) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(vn_datetime=vn_datetime, vn_date=vn_date, filesize=filesize)
     app.jinja_env.globals.update(
-        State=State, Action=Action, Role=Role, Level=Level, NomineeKind=NomineeKind, page_url=page_url
+        State=State,
+        Action=Action,
+        Role=Role,
+        Level=Level,
+        NomineeKind=NomineeKind,
+        DECISION_STATES=DECISION_STATES,
+        page_url=page_url,
     )

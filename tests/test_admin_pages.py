@@ -50,7 +50,7 @@ def _role_rows(*rows, blanks=2):
 
 # The index ---------------------------------------------------------------------------------------------------
 
-EVERY_CARD = ["Đơn vị", "Tài khoản & vai trò", "Hình thức khen thưởng", "Đợt thi đua"]
+EVERY_CARD = ["Đơn vị", "Tài khoản & vai trò", "Hình thức khen thưởng", "Đợt thi đua", "Mẫu văn bản"]
 CATALOGUES = ["Đơn vị", "Hình thức khen thưởng", "Đợt thi đua"]
 
 
@@ -59,7 +59,7 @@ CATALOGUES = ["Đơn vị", "Hình thức khen thưởng", "Đợt thi đua"]
     [
         ("admin", EVERY_CARD, []),
         ("admin_d", EVERY_CARD, []),
-        ("secretariat_d", CATALOGUES, ["Đơn vị"]),
+        ("secretariat_d", [*CATALOGUES, "Mẫu văn bản"], ["Đơn vị"]),
         ("clerk_c1", CATALOGUES, CATALOGUES),
     ],
 )
@@ -511,6 +511,48 @@ def test_an_award_form_without_nominee_kinds_is_refused_and_the_typed_values_are
     assert "Chọn ít nhất một đối tượng: tập thể, cá nhân." in page.text
     assert 'value="Giấy khen đặc biệt"' in page.text and "Tiêu chuẩn riêng.</textarea>" in page.text
     assert db.session.scalar(db.select(AwardForm).where(AwardForm.name == "Giấy khen đặc biệt")) is None
+
+
+ISSUER = {
+    "parent_body": "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG",
+    "issuing_body": "ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG",
+    "decision_symbol": "QĐ-UBND",
+    "place": "Lạc Dương",
+    "authority": "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG",
+    "signing_authority": "CHỦ TỊCH",
+    "signer_title": "PHÓ CHỦ TỊCH",
+}
+
+
+def test_secretariat_sets_the_header_and_signature_of_the_decisions_of_an_award_form(world, client, auth):
+    auth.login("secretariat_d")
+    page = client.get(f"/admin/award-forms/{world.form_d.id}/edit")
+    assert "Thông tin ra quyết định" in page.text
+    assert 'name="decision_symbol" required' not in page.text and 'value="QĐ-UBND"' in page.text
+    saved = client.post(
+        f"/admin/award-forms/{world.form_d.id}/edit",
+        data={"name": world.form_d.name, "owner_unit_id": world.d.id, "nominee_kinds": ["collective"]} | ISSUER,
+    )
+    assert saved.status_code == 302
+    form = _fresh(AwardForm, world.form_d.id)
+    assert {key: getattr(form, key) for key in ISSUER} == ISSUER
+    again = client.get(f"/admin/award-forms/{world.form_d.id}/edit")
+    assert 'value="CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG"' in again.text
+
+
+def test_a_decision_symbol_with_a_slash_is_refused_and_the_typed_values_are_kept(world, client, auth):
+    auth.login("secretariat_d")
+    page = client.post(
+        f"/admin/award-forms/{world.form_d.id}/edit",
+        data={"name": world.form_d.name, "owner_unit_id": world.d.id, "nominee_kinds": ["collective"]}
+        | ISSUER
+        | {"decision_symbol": "15/QĐ-UBND"},
+    )
+    assert page.status_code == 422
+    assert "Ký hiệu không chứa dấu “/” hay khoảng trắng" in page.text
+    assert 'value="15/QĐ-UBND"' in page.text and 'value="PHÓ CHỦ TỊCH"' in page.text
+    assert _fresh(AwardForm, world.form_d.id).decision_symbol == "QĐ-UBND"
+    assert _fresh(AwardForm, world.form_d.id).signer_title == ""
 
 
 # Campaigns ---------------------------------------------------------------------------------------------------

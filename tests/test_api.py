@@ -163,6 +163,15 @@ EXPECTED_OPERATIONS = {
     "/api/v1/nominations/bulk-actions": {"post"},
     "/api/v1/nominations/{nomination_id}/attachments": {"post"},
     "/api/v1/nominations/{nomination_id}/attachments/{attachment_id}": {"get"},
+    "/api/v1/decisions": {"get", "post"},
+    "/api/v1/decisions/{decision_id}": {"get", "patch"},
+    "/api/v1/decisions/{decision_id}/actions/issue": {"post"},
+    "/api/v1/decisions/{decision_id}/actions/revoke": {"post"},
+    "/api/v1/decisions/{decision_id}/document": {"get"},
+    "/api/v1/decisions/{decision_id}/certificates": {"get"},
+    "/api/v1/decisions/{decision_id}/document.pdf": {"get"},
+    "/api/v1/decisions/{decision_id}/certificates.pdf": {"get"},
+    "/api/v1/award-history": {"get"},
 }
 
 
@@ -250,6 +259,13 @@ def test_award_forms_show_their_owner_and_the_kinds_of_nominee_they_accept(api, 
             "owner_unit_name": "Tỉnh Bình Thuận",
             "nominee_kinds": ["individual"],
             "criteria": "",
+            "decision_symbol": "QĐ-UBND",
+            "parent_body": "",
+            "issuing_body": "",
+            "authority": "",
+            "signing_authority": "",
+            "signer_title": "",
+            "place": "",
         }
     ]
     assert [f["id"] for f in api("clerk_c1").get("/award-forms").get_json()] == [world.form_d.id, world.form_p.id]

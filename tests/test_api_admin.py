@@ -107,8 +107,49 @@ def test_the_district_secretariat_adds_an_award_form_of_the_district(api, world)
         "owner_unit_name": "Huyện Lạc Dương",
         "nominee_kinds": ["individual"],
         "criteria": "Có thành tích xuất sắc đột xuất.",
+        "decision_symbol": "QĐ-UBND",
+        "parent_body": "",
+        "issuing_body": "",
+        "authority": "",
+        "signing_authority": "",
+        "signer_title": "",
+        "place": "",
     }
     assert db.session.get(AwardForm, form["id"]).accepts_collective is False
+
+
+def test_an_award_form_carries_the_header_and_signature_of_its_decisions(api, world):
+    issuer = {
+        "decision_symbol": "QĐ-CAT",
+        "parent_body": "BỘ CÔNG AN",
+        "issuing_body": "CÔNG AN TỈNH BÌNH THUẬN",
+        "authority": "GIÁM ĐỐC CÔNG AN TỈNH BÌNH THUẬN",
+        "signing_authority": "GIÁM ĐỐC",
+        "signer_title": "PHÓ GIÁM ĐỐC",
+        "place": "Bình Thuận",
+    }
+    response = api("secretariat_q").post(
+        "/award-forms",
+        json={
+            "name": "Giấy khen của Giám đốc Công an tỉnh",
+            "owner_unit_id": world.q.id,
+            "nominee_kinds": ["individual"],
+        }
+        | issuer,
+    )
+    assert response.status_code == 201, response.get_json()
+    assert {key: response.get_json()[key] for key in issuer} == issuer
+    refused = api("secretariat_q").post(
+        "/award-forms",
+        json={
+            "name": "Giấy khen",
+            "owner_unit_id": world.q.id,
+            "nominee_kinds": ["individual"],
+            "decision_symbol": "QĐ/CAT",
+        },
+    )
+    assert refused.status_code == 422
+    assert "decision_symbol" in refused.get_json()["error"]["fields"]
 
 
 def test_an_award_form_of_another_province_is_403(api, world):

@@ -1,4 +1,4 @@
-"""Administration and catalogues: units, accounts and roles, award forms, campaigns.
+"""Administration and catalogues: units, accounts and roles, award forms, campaigns, Word templates.
 
 Everyone signed in may browse the units, award forms and campaigns of their scope; changes go through the
 services in workflow.services.admin, which decide who may make them."""
@@ -6,11 +6,11 @@ services in workflow.services.admin, which decide who may make them."""
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from blueprints.admin import award_forms, campaigns, units, users
+from blueprints.admin import award_forms, campaigns, document_templates, units, users
 from workflow.services import admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (units.bp, users.bp, award_forms.bp, campaigns.bp):
+for child in (units.bp, users.bp, award_forms.bp, campaigns.bp, document_templates.bp):
     bp.register_blueprint(child)
 
 

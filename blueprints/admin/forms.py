@@ -1,6 +1,7 @@
 """Forms of the administration pages. They check shapes and required fields; the services decide the rest
 (scope, levels, duplicates), and their field messages are put back on these forms."""
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -48,6 +49,13 @@ def with_current(units: list[Unit], current: Unit | None) -> list[Unit]:
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def issuer_field(key: str, label: str, default: str | None = None) -> StringField:
+    limit = admin.ISSUER_FIELDS[key][1]
+    return StringField(
+        label, default=default, validators=[Optional(), Length(max=limit, message=f"Tối đa {limit} ký tự.")]
+    )
 
 
 def date_field(label: str, required: bool = True) -> DateField:
@@ -205,6 +213,14 @@ class AwardFormForm(PageForm):
     criteria = TextAreaField(
         "Tiêu chuẩn, điều kiện", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 8}
     )
+    # Thông tin ra quyết định: what every decision awarding this form starts from.
+    parent_body = issuer_field("parent_body", "Cơ quan chủ quản (dòng trên)")
+    issuing_body = issuer_field("issuing_body", "Cơ quan ban hành")
+    decision_symbol = issuer_field("decision_symbol", "Ký hiệu quyết định", default=admin.DEFAULT_SYMBOL)
+    place = issuer_field("place", "Địa danh (dòng ngày tháng)")
+    authority = issuer_field("authority", "Thẩm quyền ban hành")
+    signing_authority = issuer_field("signing_authority", "Quyền hạn ký (sau KT., TM.)")
+    signer_title = issuer_field("signer_title", "Chức vụ người ký")
 
     def fill_choices(self, actor: User, form: AwardForm | None = None) -> None:
         owners = with_current(admin.award_owner_units(actor), form.owner_unit if form else None)
@@ -216,6 +232,7 @@ class AwardFormForm(PageForm):
             "owner_unit_id": self.owner_unit_id.data,
             "nominee_kinds": self.nominee_kinds.data,
             "criteria": self.criteria.data,
+            **{key: getattr(self, key).data for key in admin.ISSUER_FIELDS},
         }
 
 
@@ -259,3 +276,12 @@ class CampaignForm(PageForm):
                 "description",
             )
         }
+
+
+# Word templates ----------------------------------------------------------------------------------------------
+
+
+class TemplateUploadForm(PageForm):
+    """A new version of a unit's Word template; the service checks the file itself (documents.validate_template)."""
+
+    file = FileField("Tải lên mẫu mới (.docx)", validators=[FileRequired("Chọn tệp Word .docx cần tải lên.")])

@@ -88,6 +88,14 @@ class AwardForm(Schema):
         validate=Length(min=1, error="Chọn ít nhất một đối tượng."),
     )
     criteria = fields.String(load_default="")
+    # The header and signature of the decisions awarding this form: optional; one left out keeps its value.
+    decision_symbol = fields.String(metadata={"example": "QĐ-UBND"})
+    parent_body = fields.String(metadata={"example": "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"})
+    issuing_body = fields.String(metadata={"example": "ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG"})
+    authority = fields.String(metadata={"example": "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG"})
+    signing_authority = fields.String(metadata={"example": "CHỦ TỊCH"})
+    signer_title = fields.String(metadata={"example": "PHÓ CHỦ TỊCH"})
+    place = fields.String(metadata={"example": "Lạc Dương"})
 
 
 class CampaignInput(Schema):

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm
 from workflow import permissions
-from workflow.services import admin, attachments, listing, nominations
+from workflow.services import admin, attachments, decisions, listing, nominations
 from workflow.states import Action, Role
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
@@ -76,6 +76,8 @@ def detail(nomination_id: int):
         action_form=ActionForm(),
         upload_form=UploadForm(),
         chain=listing.chain_units(nomination),
+        decision=decisions.decision_of(nomination),
+        judges=bool(permissions.role_units(current_user, Role.reviewer, Role.secretariat)),
     )
 
 

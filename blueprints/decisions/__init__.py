@@ -1,0 +1,199 @@
+"""Award decisions: the register everyone on the line of the tree reads, and the secretariat's work: compose a
+draft from fully approved nominations, adjust it, preview it, issue it, revoke it. Award history by name."""
+
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from blueprints.decisions.files import DOCX, NO_LIBREOFFICE, send_issued
+from blueprints.decisions.forms import ActionForm, ComposeForm, DecisionForm, RevokeForm
+from workflow import documents, permissions
+from workflow.documents import PdfUnavailable
+from workflow.errors import PermissionDenied
+from workflow.services import admin, decisions, listing
+from workflow.states import NomineeKind, Role
+
+bp = Blueprint("decisions", __name__, url_prefix="/decisions")
+
+PER_PAGE = 25
+KIND = "<any(decision, certificates):kind>"
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here needs a signed-in user."""
+
+
+@bp.get("/")
+def index():
+    q, year, number = request.args.get("q", ""), _int_arg("year"), _int_arg("page", 1)
+    found = decisions.register(current_user, q=q, year=year, page=number, per_page=PER_PAGE)
+    return render_template(
+        "decisions/index.html",
+        page=listing.Page(listing.with_items(found.items), found.total, number, PER_PAGE),
+        drafts=listing.with_items(decisions.drafts(current_user)),
+        composes=bool(_award_forms()),
+        q=q,
+        year=year,
+    )
+
+
+@bp.get("/compose")
+def compose():
+    forms = _award_forms()
+    if not forms:
+        raise PermissionDenied("Chỉ Thường trực Hội đồng Thi đua – Khen thưởng mới soạn quyết định khen thưởng.")
+    award_form_id = request.args.get("award_form_id", type=int) or forms[0].id
+    campaign_id = request.args.get("campaign_id", type=int)
+    return render_template(
+        "decisions/compose.html",
+        nominations=decisions.eligible(current_user, award_form_id, campaign_id),
+        award_forms=forms,
+        campaigns=admin.visible_campaigns(current_user),
+        award_form_id=award_form_id,
+        campaign_id=campaign_id,
+        form=ComposeForm(award_form_id=award_form_id, campaign_id=campaign_id or ""),
+    )
+
+
+@bp.post("/new")
+def create():
+    form = ComposeForm()
+    data = form.service_data()
+    if not form.validate() or not data["nomination_ids"]:
+        flash("Chọn ít nhất một hồ sơ để đưa vào quyết định.", "warning")
+        return redirect(request.referrer or url_for(".compose"))
+    decision = decisions.create_draft(current_user, data)
+    flash("Đã tạo dự thảo quyết định. Kiểm tra, chỉnh sửa từng mục rồi bấm “Ban hành”.", "success")
+    return redirect(url_for(".detail", decision_id=decision.id))
+
+
+@bp.get("/<int:decision_id>")
+def detail(decision_id: int):
+    decision = decisions.get(current_user, decision_id)
+    if decision.state == "draft" and _issues(decision):
+        return _draft_page(decision, DecisionForm(obj=decision, version=decision.version))
+    return _decision_page(decision, RevokeForm(version=decision.version))
+
+
+@bp.post("/<int:decision_id>")
+def save(decision_id: int):
+    """Save the draft; then, as the button asked, download its preview or go on to the issue confirmation."""
+    decision = decisions.get(current_user, decision_id)
+    form = DecisionForm()
+    data = form.service_data(decision)
+    if not form.saved(lambda: decisions.update_draft(current_user, decision, data, version=form.version.data)):
+        return _draft_page(decision, form), form.status
+    then = request.form.get("then")
+    if then in ("preview", "confirm_issue"):
+        return redirect(url_for(f".{then}", decision_id=decision.id))
+    flash("Đã lưu dự thảo quyết định.", "success")
+    return redirect(url_for(".detail", decision_id=decision.id))
+
+
+@bp.get("/<int:decision_id>/preview.docx")
+def preview(decision_id: int):
+    decision = decisions.get(current_user, decision_id)
+    if decision.state != "draft":
+        return redirect(url_for(".download", decision_id=decision.id, kind="decision"))
+    return send_file(
+        io.BytesIO(documents.preview_decision(decision)),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=f"du-thao-quyet-dinh-{decision.id}.docx",
+    )
+
+
+@bp.get("/<int:decision_id>/issue")
+def confirm_issue(decision_id: int):
+    decision = decisions.get(current_user, decision_id)
+    if decision.state != "draft" or not _issues(decision):
+        return redirect(url_for(".detail", decision_id=decision.id))
+    return render_template(
+        "decisions/issue.html", decision=decision, form=ActionForm(version=decision.version), **_counts(decision)
+    )
+
+
+@bp.post("/<int:decision_id>/issue")
+def issue(decision_id: int):
+    decision = decisions.get(current_user, decision_id)
+    form = ActionForm()
+    decisions.issue(current_user, decision, version=form.version.data)
+    flash(f"Đã ban hành Quyết định số {decision.reference}; các hồ sơ đã chuyển sang “Đã khen thưởng”.", "success")
+    return redirect(url_for(".detail", decision_id=decision.id))
+
+
+@bp.post("/<int:decision_id>/revoke")
+def revoke(decision_id: int):
+    decision = decisions.get(current_user, decision_id)
+    form = RevokeForm()
+    if not form.saved(lambda: decisions.revoke(current_user, decision, form.reason.data, version=form.version.data)):
+        return _decision_page(decision, form), form.status
+    flash(f"Đã thu hồi Quyết định số {decision.reference}.", "warning")
+    return redirect(url_for(".detail", decision_id=decision.id))
+
+
+@bp.get(f"/<int:decision_id>/{KIND}.docx")
+def download(decision_id: int, kind: str):
+    return send_issued(decisions.get(current_user, decision_id), kind)
+
+
+@bp.get(f"/<int:decision_id>/{KIND}.pdf")
+def download_pdf(decision_id: int, kind: str):
+    decision = decisions.get(current_user, decision_id)
+    try:
+        return send_issued(decision, kind, pdf=True)
+    except PdfUnavailable as error:
+        flash(error.message, "warning")
+        return redirect(url_for(".detail", decision_id=decision.id))
+
+
+@bp.get("/history")
+def history():
+    q = request.args.get("q", "")
+    return render_template("decisions/history.html", q=q, rows=decisions.award_history(current_user, q))
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    """A year or page number from the query string; anything else (text, 0, 10**30) is ignored."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= 9999 else default
+
+
+def _award_forms():
+    """The award forms whose decisions the user's secretariat issues."""
+    units = {unit.id for unit in permissions.role_units(current_user, Role.secretariat)}
+    return [form for form in admin.visible_award_forms(current_user) if form.owner_unit_id in units]
+
+
+def _issues(decision) -> bool:
+    return any(unit.id == decision.issuing_unit_id for unit in permissions.role_units(current_user, Role.secretariat))
+
+
+def _counts(decision) -> dict:
+    kinds = [item.nomination.nominee_kind for item in decision.items]
+    return {"collectives": kinds.count(NomineeKind.collective), "individuals": kinds.count(NomineeKind.individual)}
+
+
+def _draft_page(decision, form: DecisionForm) -> str:
+    return render_template(
+        "decisions/draft.html",
+        decision=decision,
+        form=form,
+        eligible=decisions.eligible(current_user, decision.award_form_id, decision.campaign_id),
+        **_counts(decision),
+    )
+
+
+def _decision_page(decision, revoke_form: RevokeForm) -> str:
+    return render_template(
+        "decisions/detail.html",
+        decision=decision,
+        revoke_form=revoke_form,
+        can_revoke=decision.state == "issued" and _issues(decision),
+        pdf_available=documents.pdf_available(),
+        no_libreoffice=NO_LIBREOFFICE,
+        **_counts(decision),
+    )
