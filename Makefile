@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean-db
+.PHONY: run test lint install clean-db bench
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## make bench: issue decisions of 1,000 and 10,000 awardees and print 1,000 certificates on a scratch database
+BENCH_DB := $(CURDIR)/instance/bench/bench.sqlite3
+bench: $(STAMP)
+	mkdir -p instance/bench && rm -f $(BENCH_DB)*
+	DATABASE_URL=sqlite:///$(BENCH_DB) $(BIN)/flask bench
 
 clean-db:
 	rm -f instance/antq.sqlite3*

@@ -4,6 +4,7 @@ import click
 from flask import Flask
 
 from workflow import demo
+from workflow.bench import bench_command
 from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.services import admin
@@ -13,6 +14,7 @@ from workflow.states import Role
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    app.cli.add_command(bench_command)
 
 
 @click.group(help="Quản lý tài khoản.")
