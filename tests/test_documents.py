@@ -432,3 +432,12 @@ def test_the_communes_proposal_lists_what_it_approved_for_the_awarding_authority
     signature = [p.text for p in document.tables[1].rows[0].cells[1].paragraphs if p.text]
     assert signature == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
     assert_times_new_roman_black(document)
+
+
+def test_a_multi_line_achievement_keeps_its_line_breaks_in_the_annex(world):
+    lines = ["Phát hiện 5 vụ trộm cắp.", "Vận động giao nộp 3 khẩu súng tự chế."]
+    decision = make_decision(world, [approved(world, achievements="\n".join(lines))])
+    document = reopen(stored(decision, "decision").data)
+    individuals = document.tables[-1]
+    assert table_rows(individuals)[1][3] == "\n".join(lines)
+    assert individuals.rows[1].cells[3]._tc.xml.count("<w:br/>") == 1
