@@ -678,3 +678,26 @@ def test_ten_decisions_issued_at_the_same_instant_get_the_numbers_1_to_10(app, w
     assert {d.state for d in rows} == {"issued"}
     assert db.session.get(DecisionCounter, (world.d.id, "QĐ-UBND", 2026)).last_number == 10
     assert count(NominationEvent, NominationEvent.action == "award") == 10
+
+
+def test_a_nomination_changed_by_someone_else_meanwhile_makes_the_whole_issue_fail(app, world):
+    first, second = (create_nomination(world, state=State.district_approved, name=n) for n in ("Một", "Hai"))
+    draft = decisions.create_draft(
+        world.secretariat_d,
+        {"award_form_id": world.form_d.id, "nomination_ids": [first.id, second.id], "signer_name": "Trần Văn Bình"},
+    )
+    db.session.commit()
+    draft_id = draft.id
+    # Another connection awards the second nomination after this session has read it.
+    assert draft.items[1].nomination.state == State.district_approved
+    with db.engine.begin() as other:
+        other.execute(Nomination.__table__.update().where(Nomination.id == second.id).values(state="awarded"))
+    with pytest.raises(Conflict):
+        decisions.issue(world.secretariat_d, draft)
+    db.session.rollback()
+    assert db.session.get(Decision, draft_id).state == "draft"
+    assert db.session.get(Nomination, first.id).state == State.district_approved
+    assert (
+        db.session.scalar(select(func.count()).select_from(NominationEvent).where(NominationEvent.action == "award"))
+        == 0
+    )

@@ -8,14 +8,18 @@ Each shape gets one module-level machine with no models attached; events fire on
 so nothing leaks and loaded rows never fall back to the initial state.
 """
 
+from collections import defaultdict
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from transitions import Machine, MachineError
 
 from workflow.errors import Conflict, ValidationError
 from workflow.extensions import db
 from workflow.models import AwardForm, Nomination, NominationEvent, Unit, User
+from workflow.models.base import utcnow
+from workflow.services import STALE
 from workflow.states import REVIEW_LEVELS, Action, Role, State
 
 
@@ -117,6 +121,72 @@ def fire(nomination: Nomination, action: Action, *, actor: User, comment: str = 
         raise Conflict(f"Không thể “{action.title}” hồ sơ đang ở trạng thái “{from_state.title}”.")
     nomination.awaiting_role, nomination.awaiting_unit_id = awaiting(nomination)
     return record(nomination, action, actor=actor, comment=comment, from_state=from_state.value)
+
+
+# States where nobody is awaited: fire_all() moves nominations only into these.
+SETTLED = (State.awarded, State.revoked, State.rejected, State.withdrawn)
+CHUNK = 500  # ids per statement, well inside every database's parameter limit
+
+
+def fire_all(nominations: list[Nomination], action: Action, *, actor: User, comment: str = "") -> None:
+    """Move many nominations by one action in set-based SQL, as fire() would move each: the machine decides every
+    move, each (from, to) pair is one UPDATE guarded by the expected state, and each nomination gets its history
+    row. Raises Conflict, changing nothing the caller keeps, if a move is invalid or a row changed meanwhile."""
+    moves: dict[tuple[str, str], list[Nomination]] = defaultdict(list)
+    for nomination in nominations:
+        event = machine_for(chain_levels(nomination)).events.get(action.value)
+        targets = event.transitions.get(nomination.state, []) if event else []
+        if not targets:
+            raise Conflict(
+                f"Không thể “{action.title}” hồ sơ “{nomination.nominee_name}” đang ở trạng thái "
+                f"“{nomination.state_enum.title}”."
+            )
+        moves[(nomination.state, targets[0].dest)].append(nomination)
+    now = utcnow()
+    for (source, dest), members in moves.items():
+        if State(dest) not in SETTLED:
+            raise ValueError(f"fire_all() moves nominations only into settled states, not {dest}")
+        for start in range(0, len(members), CHUNK):
+            chunk = [n.id for n in members[start : start + CHUNK]]
+            moved = db.session.execute(
+                update(Nomination)
+                .where(Nomination.id.in_(chunk), Nomination.state == source)
+                .values(
+                    state=dest,
+                    awaiting_role=None,
+                    awaiting_unit_id=None,
+                    version=Nomination.version + 1,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if moved != len(chunk):
+                raise Conflict(STALE)
+        for nomination in members:
+            for name, value in (
+                ("state", dest),
+                ("awaiting_role", None),
+                ("awaiting_unit_id", None),
+                ("version", nomination.version + 1),
+                ("updated_at", now),
+            ):
+                set_committed_value(nomination, name, value)
+    db.session.execute(
+        insert(NominationEvent),
+        [
+            {
+                "nomination_id": n.id,
+                "action": action.value,
+                "from_state": source,
+                "to_state": dest,
+                "actor_id": actor.id,
+                "comment": comment,
+                "created_at": now,
+            }
+            for (source, dest), members in moves.items()
+            for n in members
+        ],
+    )
 
 
 def record(

@@ -195,8 +195,8 @@ def issue(actor: User, decision: Decision, *, version=None, today: date | None =
     decision.year, decision.issued_on = today.year, today
     decision.number = _next_number(decision.issuing_unit_id, decision.symbol, today.year)
     decision.state, decision.issued_by_id, decision.issued_at = "issued", actor.id, utcnow()
-    for item in decision.items:
-        machine.fire(item.nomination, Action.award, actor=actor, comment=f"Quyết định số {decision.reference}")
+    awarded = [item.nomination for item in decision.items]
+    machine.fire_all(awarded, Action.award, actor=actor, comment=f"Quyết định số {decision.reference}")
     for document in documents.issue_documents(decision):
         db.session.add(IssuedDocument(decision=decision, **document))
     flush()
@@ -218,10 +218,12 @@ def revoke(actor: User, decision: Decision, reason: str, *, version=None) -> Dec
         utcnow(),
         reason,
     )
-    for item in decision.items:
-        machine.fire(
-            item.nomination, Action.revoke, actor=actor, comment=f"Thu hồi Quyết định số {decision.reference}: {reason}"
-        )
+    machine.fire_all(
+        [item.nomination for item in decision.items],
+        Action.revoke,
+        actor=actor,
+        comment=f"Thu hồi Quyết định số {decision.reference}: {reason}",
+    )
     flush()
     return decision
 
