@@ -83,8 +83,12 @@ def test_seed_003_decision_is_composed_previewed_issued_and_registered(world, cl
         data=_draft_fields(decision, signer_name="Nguyễn Văn Sơn", bonus="Kèm theo tiền thưởng theo quy định.")
         | {"then": "preview"},
     )
-    assert saved.status_code == 302 and saved.location.endswith(f"/decisions/{decision.id}/preview.docx")
-    preview = client.get(saved.location)
+    # Back on the draft page, holding the version just saved, with the preview offered as a download.
+    assert saved.status_code == 302 and saved.location.endswith(f"/decisions/{decision.id}?preview=1")
+    page = client.get(saved.location).text
+    assert f'name="version" type="hidden" value="{_reload(decision).version}"' in page
+    assert f"/decisions/{decision.id}/preview.docx" in page
+    preview = client.get(f"/decisions/{decision.id}/preview.docx")
     assert preview.status_code == 200 and preview.mimetype == DOCX
     assert "attachment" in preview.headers["Content-Disposition"]
     text = docx_text(preview.data)

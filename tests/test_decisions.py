@@ -163,7 +163,8 @@ def test_without_issuer_details_a_draft_is_worded_from_the_issuing_units_name(wo
     assert decision.authority == "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG"
     assert decision.place == "Lạc Dương"
     assert (decision.signing_authority, decision.signer_title) == ("CHỦ TỊCH", "PHÓ CHỦ TỊCH")
-    assert decision.campaign is None and "trong" not in decision.subject
+    # No campaign was chosen: the one all its nominations belong to names the occasion.
+    assert decision.campaign == world.campaign_d and decision.subject.endswith(f"trong {world.campaign_d.title}")
 
 
 @pytest.mark.parametrize(
@@ -701,3 +702,12 @@ def test_a_nomination_changed_by_someone_else_meanwhile_makes_the_whole_issue_fa
         db.session.scalar(select(func.count()).select_from(NominationEvent).where(NominationEvent.action == "award"))
         == 0
     )
+
+
+def test_a_draft_of_one_campaigns_nominations_names_that_campaign_in_its_subject(world):
+    nomination = create_nomination(world, state=State.district_approved)
+    draft = decisions.create_draft(
+        world.secretariat_d, {"award_form_id": world.form_d.id, "nomination_ids": [nomination.id]}
+    )
+    assert draft.campaign_id == world.campaign_d.id
+    assert draft.subject.endswith(f"trong {world.campaign_d.title}")

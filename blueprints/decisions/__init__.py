@@ -87,8 +87,12 @@ def save(decision_id: int):
     if not form.saved(lambda: decisions.update_draft(current_user, decision, data, version=form.version.data)):
         return _draft_page(decision, form), form.status
     then = request.form.get("then")
-    if then in ("preview", "confirm_issue"):
-        return redirect(url_for(f".{then}", decision_id=decision.id))
+    if then == "preview":
+        # Back to the page (its version is now current), with the download offered there: answering this POST
+        # with the file itself would leave the page holding a stale version.
+        return redirect(url_for(".detail", decision_id=decision.id, preview=1))
+    if then == "confirm_issue":
+        return redirect(url_for(".confirm_issue", decision_id=decision.id))
     flash("Đã lưu dự thảo quyết định.", "success")
     return redirect(url_for(".detail", decision_id=decision.id))
 

@@ -125,7 +125,7 @@ def create_draft(actor: User, data: Mapping[str, Any]) -> Decision:
     if award_form is None:
         raise ValidationError("Chọn hình thức khen thưởng.", fields={"award_form_id": "Chưa chọn."})
     _require_secretariat(actor, award_form.owner_unit)
-    campaign_id = data.get("campaign_id") or None
+    campaign_id = data.get("campaign_id") or _common_campaign(data.get("nomination_ids") or [])
     campaign = db.session.get(Campaign, _int(campaign_id, "campaign_id")) if campaign_id else None
     values = defaults(award_form, campaign) | _text_values(data)
     decision = Decision(
@@ -140,6 +140,13 @@ def create_draft(actor: User, data: Mapping[str, Any]) -> Decision:
     set_nominations(actor, decision, data.get("nomination_ids") or [])
     flush()
     return decision
+
+
+def _common_campaign(nomination_ids) -> int | None:
+    """The campaign all these nominations belong to, if they share one: it names the occasion in the subject."""
+    ids = [_int(i, "nomination_ids") for i in nomination_ids]
+    campaigns = set(db.session.scalars(select(Nomination.campaign_id).where(Nomination.id.in_(ids)).distinct()))
+    return campaigns.pop() if len(campaigns) == 1 else None
 
 
 def update_draft(actor: User, decision: Decision, data: Mapping[str, Any], *, version=None) -> Decision:
@@ -172,8 +179,9 @@ def set_nominations(actor: User, decision: Decision, ids: Iterable) -> None:
     items = [kept.get(n.id) or DecisionItem(nomination=n) for n in ordered]
     for position, item in enumerate(items, start=1):
         item.position = position
+    changed = [item.nomination_id or item.nomination.id for item in items] != [i.nomination_id for i in decision.items]
     decision.items = items
-    if decision.id is not None:
+    if decision.id is not None and changed:
         # The awardees are part of the decision: changing only them must still bump its version, so two
         # secretaries editing the same draft cannot overwrite each other unnoticed.
         flag_modified(decision, "subject")
