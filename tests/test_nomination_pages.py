@@ -264,3 +264,26 @@ def test_wrong_password_shows_a_vietnamese_message(world, client, auth):
     page = auth.login("clerk_c1", "sai-mat-khau1")
     assert page.status_code == 401
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in page.text
+
+
+def test_a_commune_downloads_its_to_trinh_listing_what_it_approved_in_a_campaign(world, client, auth):
+    import io
+
+    from docx import Document
+
+    approved = create_nomination(world, state=State.commune_approved, name="Giáo xứ Lang Biang", kind="collective")
+    create_nomination(world, state=State.submitted, name="Chưa duyệt")
+    create_nomination(world, world.c2, state=State.commune_approved, name="Xã khác")
+    auth.login("reviewer_c1")
+    assert "Tờ trình đề nghị khen thưởng của cấp xã" in client.get("/nominations/").text
+    response = client.get(f"/nominations/proposal.docx?unit_id={world.c1.id}&campaign_id={world.campaign_d.id}")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "TỜ TRÌNH" in text and approved.nominee_name in text
+    assert "Chưa duyệt" not in text and "Xã khác" not in text
+    # Another commune's batch is not this user's to print.
+    other = client.get(f"/nominations/proposal.docx?unit_id={world.c2.id}&campaign_id={world.campaign_d.id}")
+    assert other.status_code == 404

@@ -4,11 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm
-from workflow import permissions
+from workflow import documents, permissions
 from workflow.services import admin, attachments, decisions, listing, nominations
 from workflow.states import Action, Role
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.before_request
@@ -28,6 +29,9 @@ def index():
     )
     return render_template(
         "nominations/index.html",
+        communes={
+            u.id: u for u in permissions.role_units(current_user, Role.clerk, Role.reviewer) if u.level == "commune"
+        }.values(),
         page=page,
         filters=filters,
         bulk=BulkForm(),
@@ -45,6 +49,22 @@ def filters_from(args) -> listing.Filters:
         award_form_id=args.get("award_form_id", type=int),
         nominee_kind=args.get("nominee_kind") or None,
         q=args.get("q") or None,
+    )
+
+
+@bp.get("/proposal.docx")
+def proposal():
+    """The commune's Tờ trình for what it approved in a campaign, generated on demand."""
+    campaign = admin.get_campaign(current_user, request.args.get("campaign_id", type=int))
+    unit, approved = listing.approved_by_commune(current_user, request.args.get("unit_id", type=int), campaign.id)
+    if not approved:
+        flash(f"{unit.name} chưa duyệt hồ sơ nào trong đợt thi đua này.", "warning")
+        return redirect(url_for(".index", campaign_id=campaign.id))
+    return send_file(
+        io.BytesIO(documents.proposal_document(unit, campaign, approved)),
+        as_attachment=True,
+        mimetype=DOCX,
+        download_name=f"To-trinh-{unit.code}-dot-{campaign.id}.docx",
     )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow import permissions
+from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Decision, DecisionItem, Nomination, NominationEvent, Unit, User
 from workflow.states import NomineeKind, Role, State
@@ -163,3 +164,30 @@ def with_items(decisions: list[Decision]) -> list[Decision]:
     for decision in decisions:
         set_committed_value(decision, "items", by_decision[decision.id])
     return decisions
+
+
+# States a nomination reaches only once its first review level (the commune) has approved it.
+PAST_FIRST_LEVEL = (State.commune_approved, State.district_approved, State.province_approved, State.awarded)
+
+
+def approved_by_commune(actor: User, unit_id: int, campaign_id: int) -> tuple[Unit, list[Nomination]]:
+    """What a commune approved in a campaign (its own nominations and its agencies'), for its Tờ trình.
+    The actor must hold a role at that commune; NotFound otherwise, so other communes' batches leak nothing."""
+    unit = db.session.get(Unit, unit_id)
+    if (
+        unit is None
+        or unit.level != "commune"
+        or not any(u.id == unit.id for u in permissions.role_units(actor, *Role))
+    ):
+        raise NotFound("Không tìm thấy đơn vị cấp xã của bạn.")
+    query = (
+        select(Nomination)
+        .join(Unit, Nomination.unit_id == Unit.id)
+        .where(
+            Unit.path.startswith(unit.path),
+            Nomination.campaign_id == campaign_id,
+            Nomination.state.in_(PAST_FIRST_LEVEL),
+        )
+        .order_by(Nomination.nominee_kind, Nomination.id)
+    )
+    return unit, list(db.session.scalars(query).unique())
