@@ -110,7 +110,7 @@ def test_unknown_filter_values_are_refused_with_vietnamese_messages(api, world):
     assert response.status_code == 422
     assert error(response)["fields"] == {
         "state": "Phải là một trong: " + ", ".join(s.value for s in State) + ".",
-        "per_page": "Từ 1 đến 200 hồ sơ mỗi trang.",
+        "per_page": "Từ 1 đến 200 mục mỗi trang.",
         "campaign_id": "Phải là số nguyên.",
     }
 

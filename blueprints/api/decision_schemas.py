@@ -1,13 +1,12 @@
 """Request and response bodies of the award decisions API. The services check everything beyond types."""
 
-from flask import current_app, url_for
+from flask import url_for
 from marshmallow import fields
 from marshmallow.validate import OneOf, Range
 
 from blueprints.api.base import Schema, UtcDateTime
-from blueprints.api.schemas import NominationSummary
+from blueprints.api.schemas import NominationSummary, Page, PageQuery
 from blueprints.ui import DECISION_STATES
-from workflow.services.listing import MAX_PER_PAGE
 from workflow.states import NomineeKind
 
 TEXT = {"type": "string"}
@@ -130,21 +129,13 @@ class Decision(DecisionSummary, DecisionText):
     )
 
 
-class DecisionQuery(Schema):
+class DecisionQuery(PageQuery):
     q = fields.String(metadata={"description": "Số quyết định (15 hoặc 15/QĐ-UBND) hoặc tên, không phân biệt dấu."})
     year = fields.Integer(validate=Range(min=1, max=9999, error="Năm từ {min} đến {max}."))
-    page = fields.Integer(load_default=1, validate=Range(min=1, max=1_000_000, error="Trang từ {min} đến {max}."))
-    per_page = fields.Integer(
-        load_default=lambda: current_app.config["PER_PAGE"],
-        validate=Range(min=1, max=MAX_PER_PAGE, error="Từ {min} đến {max} quyết định mỗi trang."),
-    )
 
 
-class DecisionPage(Schema):
+class DecisionPage(Page):
     items = fields.List(fields.Nested(DecisionSummary))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class DecisionRef(Schema):

@@ -8,7 +8,7 @@ from marshmallow.validate import Length, OneOf, Range
 
 from blueprints.api.base import Schema, UtcDateTime, actor
 from workflow.services import nominations
-from workflow.services.listing import MAX_PER_PAGE
+from workflow.services.listing import MAX_PAGE, MAX_PER_PAGE
 from workflow.states import USER_ACTIONS, Action, Level, NomineeKind, Role, State
 
 TEXT = {"type": "string"}
@@ -139,18 +139,29 @@ class NominationPatch(NominationInput):
     version = fields.Integer(required=True)
 
 
-class NominationQuery(Schema):
+class PageQuery(Schema):
+    """`page` and `per_page` of every paginated list (the page is capped where the list service caps it)."""
+
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=MAX_PAGE, error="Trang từ {min} đến {max}."))
+    per_page = fields.Integer(
+        load_default=lambda: current_app.config["PER_PAGE"],
+        validate=Range(min=1, max=MAX_PER_PAGE, error="Từ {min} đến {max} mục mỗi trang."),
+    )
+
+
+class Page(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class NominationQuery(PageQuery):
     state = fields.String(validate=one_of(State))
     unit_id = fields.Integer(metadata={"description": "Đơn vị và các đơn vị cấp dưới."})
     campaign_id = fields.Integer()
     award_form_id = fields.Integer()
     nominee_kind = fields.String(validate=one_of(NomineeKind))
     q = fields.String(metadata={"description": "Tìm theo tên, không phân biệt dấu."})
-    page = fields.Integer(load_default=1, validate=Range(min=1, error="Trang bắt đầu từ {min}."))
-    per_page = fields.Integer(
-        load_default=lambda: current_app.config["PER_PAGE"],
-        validate=Range(min=1, max=MAX_PER_PAGE, error="Từ {min} đến {max} hồ sơ mỗi trang."),
-    )
 
 
 class ChainStep(Schema):
@@ -209,11 +220,8 @@ class Nomination(NominationSummary):
     attachments = fields.List(fields.Nested(Attachment))
 
 
-class NominationPage(Schema):
+class NominationPage(Page):
     items = fields.List(fields.Nested(NominationSummary))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class ActionInput(Schema):
