@@ -5,6 +5,7 @@ import pytest
 from tests.factories import make_user
 from workflow.errors import PermissionDenied, ValidationError
 from workflow.services import admin
+from workflow.states import Role
 
 
 def _account(username, roles):
@@ -93,7 +94,7 @@ def test_a_unit_with_units_below_keeps_a_level_they_can_sit_under(world):
 
 
 def test_unit_tree_orders_by_level_then_name_and_measures_depth_from_the_top_in_scope(world):
-    units = admin.units_in_scope(world.admin_d, *admin.Role)
+    units = admin.units_in_scope(world.admin_d, *Role)
     assert [(u.code, depth) for u, depth in admin.unit_tree(units)] == [
         ("D", 0),
         ("C1", 1),

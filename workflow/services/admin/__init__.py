@@ -1,0 +1,56 @@
+"""Administration: the unit tree, accounts and roles, award forms, campaigns. Scoped to the actor's subtree."""
+
+from workflow.services.admin.awards import (
+    DEFAULT_SYMBOL,
+    ISSUER_FIELDS,
+    award_owner_units,
+    get_award_form,
+    get_campaign,
+    manages_awards_somewhere,
+    require_award_manager,
+    save_award_form,
+    save_campaign,
+    visible_award_forms,
+    visible_campaigns,
+)
+from workflow.services.admin.common import system_actor
+from workflow.services.admin.units import (
+    administers_some_unit,
+    create_unit,
+    get_unit,
+    require_administrator,
+    unit_by_code,
+    unit_tree,
+    units_in_scope,
+    update_unit,
+)
+from workflow.services.admin.users import PASSWORD_MIN, create_user, get_user, set_roles, update_user, visible_users
+
+__all__ = [
+    "DEFAULT_SYMBOL",
+    "ISSUER_FIELDS",
+    "PASSWORD_MIN",
+    "administers_some_unit",
+    "award_owner_units",
+    "create_unit",
+    "create_user",
+    "get_award_form",
+    "get_campaign",
+    "get_unit",
+    "get_user",
+    "manages_awards_somewhere",
+    "require_administrator",
+    "require_award_manager",
+    "save_award_form",
+    "save_campaign",
+    "set_roles",
+    "system_actor",
+    "unit_by_code",
+    "unit_tree",
+    "units_in_scope",
+    "update_unit",
+    "update_user",
+    "visible_award_forms",
+    "visible_campaigns",
+    "visible_users",
+]

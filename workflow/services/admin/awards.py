@@ -1,0 +1,168 @@
+"""Award forms (with their decisions' header defaults) and campaigns, managed by secretariats and admins."""
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from workflow import permissions
+from workflow.errors import NotFound
+from workflow.extensions import db
+from workflow.models import AwardForm, Campaign, Unit, User
+from workflow.services import flush
+from workflow.services.admin.common import deny, load, raise_if_errors, required_text
+from workflow.services.admin.units import units_in_scope
+from workflow.states import REVIEW_LEVELS, NomineeKind, Role
+from workflow.text import clean
+
+DEFAULT_SYMBOL = "QĐ-UBND"
+
+
+def visible_award_forms(actor: User) -> list[AwardForm]:
+    """Award forms a nomination in the actor's scope could lead to: owned in or above their subtrees."""
+    forms = db.session.scalars(select(AwardForm).order_by(AwardForm.id))
+    units = permissions.role_units(actor, *Role)
+    if permissions.is_global_admin(actor):
+        return list(forms)
+    return [f for f in forms if any(f.owner_unit.contains(u) or u.contains(f.owner_unit) for u in units)]
+
+
+def save_award_form(actor: User, data: Mapping[str, Any], form: AwardForm | None = None) -> AwardForm:
+    """Create or change an award form owned by a unit the actor's secretariat or admin role covers. The decision
+    header fields (ISSUER_FIELDS) are optional: one left out keeps its value."""
+    errors: dict[str, str] = {}
+    name = required_text(data, "name", "tên hình thức khen thưởng", errors)
+    owner = load(Unit, data.get("owner_unit_id"), "đơn vị tặng")
+    kinds = set(data.get("nominee_kinds") or [])
+    if not kinds or not kinds <= {k.value for k in NomineeKind}:
+        errors["nominee_kinds"] = "Chọn ít nhất một đối tượng: tập thể, cá nhân."
+    if owner.level not in REVIEW_LEVELS:
+        errors["owner_unit_id"] = "Đơn vị tặng phải là cấp tỉnh, huyện hoặc xã."
+    issuer = _issuer_values(data, errors)
+    for unit in {owner, form.owner_unit} if form is not None else {owner}:
+        if not permissions.can_manage_awards(actor, unit):
+            deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị tặng mới được quản lý hình thức này.")
+    raise_if_errors(errors)
+    form = form or AwardForm()
+    form.name, form.owner_unit = name, owner
+    form.accepts_collective = NomineeKind.collective in kinds
+    form.accepts_individual = NomineeKind.individual in kinds
+    form.criteria = clean(data.get("criteria"))
+    for key, value in issuer.items():
+        setattr(form, key, value)
+    db.session.add(form)
+    flush()
+    return form
+
+
+# The header, numbering and signature of the decisions that award a form: optional, each kept when not given.
+ISSUER_FIELDS = {  # key → (label, length limit)
+    "decision_symbol": ("ký hiệu quyết định", 40),
+    "parent_body": ("cơ quan chủ quản", 255),
+    "issuing_body": ("cơ quan ban hành", 255),
+    "authority": ("thẩm quyền ban hành", 255),
+    "signing_authority": ("quyền hạn ký", 255),
+    "signer_title": ("chức vụ người ký", 255),
+    "place": ("địa danh", 120),
+}
+
+
+def _issuer_values(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    values = {key: clean(data[key]) for key in ISSUER_FIELDS if data.get(key) is not None}
+    for key, value in values.items():
+        label, limit = ISSUER_FIELDS[key]
+        if len(value) > limit:
+            errors[key] = f"{label.capitalize()} tối đa {limit} ký tự."
+    symbol = values.get("decision_symbol")
+    if symbol == "":
+        values["decision_symbol"] = DEFAULT_SYMBOL
+    elif symbol and ("/" in symbol or any(ch.isspace() for ch in symbol)):
+        errors["decision_symbol"] = "Ký hiệu không chứa dấu “/” hay khoảng trắng, ví dụ QĐ-UBND, QĐ-CAT."
+    return values
+
+
+def visible_campaigns(actor: User) -> list[Campaign]:
+    """Campaigns that apply to the actor's units (run in or above their subtrees), newest first."""
+    campaigns = db.session.scalars(
+        select(Campaign)
+        .options(selectinload(Campaign.award_forms))
+        .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    )
+    if permissions.is_global_admin(actor):
+        return list(campaigns)
+    units = permissions.role_units(actor, *Role)
+    return [c for c in campaigns if any(c.owner_unit.contains(u) or u.contains(c.owner_unit) for u in units)]
+
+
+def save_campaign(actor: User, data: Mapping[str, Any], campaign: Campaign | None = None) -> Campaign:
+    """Create or change a campaign of a unit the actor's secretariat or admin role covers."""
+    errors: dict[str, str] = {}
+    title = required_text(data, "title", "tên đợt thi đua", errors)
+    owner = load(Unit, data.get("owner_unit_id"), "đơn vị phát động")
+    starts, ends = _date(data, "starts_on", errors), _date(data, "ends_on", errors)
+    deadline = _date(data, "nomination_deadline", errors, required=False)
+    if starts and ends and starts > ends:
+        errors["ends_on"] = "Ngày kết thúc phải sau ngày bắt đầu."
+    forms = [load(AwardForm, i, "hình thức khen thưởng") for i in data.get("award_form_ids") or []]
+    if not forms:
+        errors["award_form_ids"] = "Chọn ít nhất một hình thức khen thưởng."
+    for form in forms:
+        if not (form.owner_unit.contains(owner) or owner.contains(form.owner_unit)):
+            errors["award_form_ids"] = f"“{form.name}” không thuộc cùng tuyến với {owner.name}."
+    for unit in {owner, campaign.owner_unit} if campaign is not None else {owner}:
+        if not permissions.can_manage_awards(actor, unit):
+            deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị mới được quản lý đợt thi đua.")
+    raise_if_errors(errors)
+    campaign = campaign or Campaign()
+    campaign.title, campaign.owner_unit, campaign.award_forms = title, owner, forms
+    campaign.starts_on, campaign.ends_on, campaign.nomination_deadline = starts, ends, deadline
+    campaign.description = clean(data.get("description"))
+    db.session.add(campaign)
+    flush()
+    return campaign
+
+
+def _date(data: Mapping[str, Any], key: str, errors: dict, *, required: bool = True) -> date | None:
+    value = data.get(key)
+    if isinstance(value, date):
+        return value
+    if not value:
+        if required:
+            errors[key] = "Vui lòng nhập ngày."
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[key] = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
+        return None
+
+
+def get_award_form(actor: User, form_id) -> AwardForm:
+    form = load(AwardForm, form_id, "hình thức khen thưởng")
+    if form not in visible_award_forms(actor):
+        raise NotFound("Không tìm thấy hình thức khen thưởng.")
+    return form
+
+
+def get_campaign(actor: User, campaign_id) -> Campaign:
+    campaign = load(Campaign, campaign_id, "đợt thi đua")
+    if campaign not in visible_campaigns(actor):
+        raise NotFound("Không tìm thấy đợt thi đua.")
+    return campaign
+
+
+def manages_awards_somewhere(actor: User) -> bool:
+    return permissions.is_global_admin(actor) or bool(permissions.role_units(actor, Role.secretariat, Role.admin))
+
+
+def require_award_manager(actor: User, unit: Unit | None = None) -> None:
+    """PermissionDenied unless the actor manages award forms and campaigns of `unit` (without one: of any unit)."""
+    if not (permissions.can_manage_awards(actor, unit) if unit is not None else manages_awards_somewhere(actor)):
+        deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị mới được quản lý hình thức khen thưởng, đợt thi đua.")
+
+
+def award_owner_units(actor: User) -> list[Unit]:
+    """Units that may own the actor's award forms and campaigns: review levels under their secretariat or admin."""
+    return [u for u in units_in_scope(actor, Role.secretariat, Role.admin) if u.level in REVIEW_LEVELS]

@@ -1,0 +1,135 @@
+"""Accounts and roles, within the subtree the actor administers."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+
+from workflow import permissions
+from workflow.errors import NotFound, ValidationError
+from workflow.extensions import db
+from workflow.models import RoleAssignment, Unit, User
+from workflow.services import flush
+from workflow.services.admin.common import deny, load, raise_if_errors, required_text
+from workflow.services.admin.units import require_administrator
+from workflow.states import Role
+from workflow.text import clean
+
+PASSWORD_MIN = 8
+
+
+def visible_users(actor: User) -> list[User]:
+    """Accounts holding a role inside the actor's administered subtree (all accounts for a global admin)."""
+    query = select(User).order_by(User.username)
+    if not permissions.is_global_admin(actor):
+        query = query.where(
+            User.id.in_(
+                select(RoleAssignment.user_id)
+                .join(Unit, RoleAssignment.unit_id == Unit.id)
+                .where(permissions.subtree_filter(actor, Unit.path, Role.admin))
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def get_user(actor: User, user_id) -> User:
+    user = load(User, user_id, "tài khoản")
+    if user not in visible_users(actor):
+        raise NotFound("Không tìm thấy tài khoản.")
+    return user
+
+
+def create_user(actor: User, data: Mapping[str, Any]) -> User:
+    """Create an account with roles at units the actor administers. PermissionDenied for non-administrators."""
+    require_administrator(actor)
+    errors: dict[str, str] = {}
+    if not permissions.is_global_admin(actor) and not any(r.get("role") for r in data.get("roles") or []):
+        errors["roles"] = "Giao ít nhất một vai trò tại đơn vị thuộc phạm vi quản trị của bạn."
+    username = required_text(data, "username", "tên đăng nhập", errors, 80).lower()
+    if username and db.session.scalar(select(User).where(func.lower(User.username) == username)):
+        errors["username"] = f"Tên đăng nhập “{username}” đã có."
+    _check_password(data.get("password"), errors)
+    raise_if_errors(errors)
+    user = User(username=username, full_name=clean(data.get("full_name")) or username, active=True)
+    user.set_password(data["password"])
+    db.session.add(user)
+    set_roles(actor, user, data.get("roles") or [])
+    flush()
+    return user
+
+
+def update_user(actor: User, user: User, data: Mapping[str, Any]) -> User:
+    """Change name, active flag, password (if given) and roles (if given).
+
+    PermissionDenied unless the account holds a role in the actor's scope; its name, password and active flag
+    only change if every role it holds is in the actor's scope (a district admin cannot lock out or take over a
+    provincial account that also holds a role in the district)."""
+    if not _administers_account(actor, user, fully=False):
+        deny("Tài khoản này không thuộc phạm vi quản trị của bạn.")
+    if _changes_identity(user, data) and not _administers_account(actor, user, fully=True):
+        deny(
+            "Tài khoản này còn giữ vai trò ngoài phạm vi quản trị của bạn: chỉ quản trị cấp trên mới được "
+            "đổi tên, đặt lại mật khẩu hoặc khóa tài khoản."
+        )
+    errors: dict[str, str] = {}
+    if data.get("password"):
+        _check_password(data["password"], errors)
+    raise_if_errors(errors)
+    if "full_name" in data:
+        user.full_name = clean(data["full_name"]) or user.username
+    if "active" in data:
+        if user.id == actor.id and not data["active"]:
+            raise ValidationError("Không thể tự khóa tài khoản của chính mình.")
+        user.active = bool(data["active"])
+    if data.get("password"):
+        user.set_password(data["password"])
+    if data.get("roles") is not None:
+        set_roles(actor, user, data["roles"])
+    flush()
+    return user
+
+
+def set_roles(actor: User, user: User, roles: list[Mapping[str, Any]]) -> None:
+    """Replace the user's roles within the actor's scope; roles outside it are kept untouched."""
+    wanted = set()
+    for entry in roles:
+        role = entry.get("role")
+        if role not in {r.value for r in Role}:
+            message = f"Vai trò “{role}” không hợp lệ."
+            raise ValidationError(message, fields={"roles": message})
+        unit = load(Unit, entry["unit_id"], "đơn vị") if entry.get("unit_id") else None
+        if unit is None and role != Role.admin:
+            message = f"Vai trò {Role(role).title} cần gắn với một đơn vị."
+            raise ValidationError(message, fields={"roles": message})
+        if not permissions.can_administer(actor, unit):
+            deny("Bạn không được giao vai trò tại đơn vị ngoài phạm vi quản trị của mình.")
+        wanted.add((role, unit.id if unit else None))
+    for assignment in list(user.roles):
+        if permissions.can_administer(actor, assignment.unit) and (assignment.role, assignment.unit_id) not in wanted:
+            user.roles.remove(assignment)
+    held = {(a.role, a.unit_id) for a in user.roles}
+    for role, unit_id in sorted(wanted - held, key=str):
+        user.roles.append(RoleAssignment(role=role, unit_id=unit_id))
+
+
+def _check_password(password: str | None, errors: dict[str, str]) -> None:
+    if not password or len(password) < PASSWORD_MIN:
+        errors["password"] = f"Mật khẩu cần ít nhất {PASSWORD_MIN} ký tự."
+    elif password.isdigit() or password.isalpha():
+        errors["password"] = "Mật khẩu cần có cả chữ và số."
+
+
+def _administers_account(actor: User, user: User, *, fully: bool) -> bool:
+    """Does the actor administer one (or, `fully`, every) role the account holds?"""
+    if permissions.is_global_admin(actor):
+        return True
+    inside = [permissions.can_administer(actor, a.unit) for a in user.roles]
+    return bool(inside) and (all(inside) if fully else any(inside))
+
+
+def _changes_identity(user: User, data: Mapping[str, Any]) -> bool:
+    return (
+        bool(data.get("password"))
+        or ("active" in data and bool(data["active"]) != user.active)
+        or ("full_name" in data and (clean(data["full_name"]) or user.username) != user.full_name)
+    )
