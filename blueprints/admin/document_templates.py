@@ -1,13 +1,12 @@
 """Word templates (mẫu văn bản): per unit and kind, the version in use, the default and current downloads, an
 upload form and the unit's own versions. The secretariat and admins over a unit manage its templates."""
 
-import io
-
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.forms import TemplateUploadForm
-from workflow.documents import DOCX_CONTENT_TYPE, KINDS
+from blueprints.downloads import send_bytes
+from workflow.documents import KINDS
 from workflow.services import admin, templates
 from workflow.services.templates import MANAGERS
 
@@ -22,9 +21,7 @@ def _unit(unit_id: int):
 
 
 def _download(download: templates.Download):
-    return send_file(
-        io.BytesIO(download.data), mimetype=DOCX_CONTENT_TYPE, as_attachment=True, download_name=download.filename
-    )
+    return send_bytes(download.data, download.filename)
 
 
 @bp.get("/")

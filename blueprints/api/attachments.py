@@ -1,11 +1,8 @@
 """Evidence files of a nomination: upload (checked by content) and download."""
 
-import io
-
-from flask import send_file
-
 from blueprints.api import schemas
 from blueprints.api.base import Blueprint, actor
+from blueprints.downloads import send_bytes
 from workflow.services import attachments, nominations
 
 bp = Blueprint("api_attachments", __name__, description="Tệp đính kèm hồ sơ.")
@@ -27,9 +24,4 @@ def upload(files, nomination_id):
 def download(nomination_id, attachment_id):
     """Tải tệp đính kèm về, với tên tệp gốc."""
     attachment = attachments.get(nominations.get(actor(), nomination_id), attachment_id)
-    return send_file(
-        io.BytesIO(attachment.data),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-    )
+    return send_bytes(attachment.data, attachment.filename, attachment.content_type)

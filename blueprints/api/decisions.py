@@ -5,7 +5,8 @@ from flask.views import MethodView
 
 from blueprints.api import decision_schemas as schemas
 from blueprints.api.base import Blueprint, actor
-from blueprints.decisions.files import DOCX, PDF, send_issued
+from blueprints.decisions.files import send_issued
+from blueprints.downloads import DOCX, PDF
 from workflow.services import decisions, listing
 
 bp = Blueprint("api_decisions", __name__, description="Quyết định khen thưởng, sổ quyết định, lịch sử khen thưởng.")

@@ -1,18 +1,17 @@
 """Award decisions: the register everyone on the line of the tree reads, and the secretariat's work: compose a
 draft from fully approved nominations, adjust it, preview it, issue it, revoke it. Award history by name."""
 
-import io
-
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from blueprints.decisions.files import DOCX, NO_LIBREOFFICE, send_issued
+from blueprints.decisions.files import NO_LIBREOFFICE, send_issued
 from blueprints.decisions.forms import ActionForm, ComposeForm, DecisionForm, RevokeForm
-from workflow import documents, permissions
+from blueprints.downloads import send_bytes
+from workflow import documents
 from workflow.documents import PdfUnavailable
 from workflow.errors import PermissionDenied
 from workflow.services import admin, decisions, listing
-from workflow.states import NomineeKind, Role
+from workflow.states import NomineeKind
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 
@@ -34,7 +33,7 @@ def index():
         "decisions/index.html",
         page=listing.Page(listing.with_items(found.items), found.total, number, PER_PAGE),
         drafts=listing.with_items(decisions.drafts(current_user)),
-        composes=bool(_award_forms()),
+        composes=bool(decisions.issuable_award_forms(current_user)),
         q=q,
         year=year,
     )
@@ -42,7 +41,7 @@ def index():
 
 @bp.get("/compose")
 def compose():
-    forms = _award_forms()
+    forms = decisions.issuable_award_forms(current_user)
     if not forms:
         raise PermissionDenied("Chỉ Thường trực Hội đồng Thi đua – Khen thưởng mới soạn quyết định khen thưởng.")
     award_form_id = request.args.get("award_form_id", type=int) or forms[0].id
@@ -73,7 +72,7 @@ def create():
 @bp.get("/<int:decision_id>")
 def detail(decision_id: int):
     decision = decisions.get(current_user, decision_id)
-    if decision.state == "draft" and _issues(decision):
+    if decision.state == "draft" and decisions.issues_for(current_user, decision.issuing_unit):
         return _draft_page(decision, DecisionForm(obj=decision, version=decision.version))
     return _decision_page(decision, RevokeForm(version=decision.version))
 
@@ -102,18 +101,13 @@ def preview(decision_id: int):
     decision = decisions.get(current_user, decision_id)
     if decision.state != "draft":
         return redirect(url_for(".download", decision_id=decision.id, kind="decision"))
-    return send_file(
-        io.BytesIO(documents.preview_decision(decision)),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name=f"du-thao-quyet-dinh-{decision.id}.docx",
-    )
+    return send_bytes(documents.preview_decision(decision), f"du-thao-quyet-dinh-{decision.id}.docx")
 
 
 @bp.get("/<int:decision_id>/issue")
 def confirm_issue(decision_id: int):
     decision = decisions.get(current_user, decision_id)
-    if decision.state != "draft" or not _issues(decision):
+    if decision.state != "draft" or not decisions.issues_for(current_user, decision.issuing_unit):
         return redirect(url_for(".detail", decision_id=decision.id))
     return render_template(
         "decisions/issue.html", decision=decision, form=ActionForm(version=decision.version), **_counts(decision)
@@ -166,16 +160,6 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
     return value if value is not None and 1 <= value <= 9999 else default
 
 
-def _award_forms():
-    """The award forms whose decisions the user's secretariat issues."""
-    units = {unit.id for unit in permissions.role_units(current_user, Role.secretariat)}
-    return [form for form in admin.visible_award_forms(current_user) if form.owner_unit_id in units]
-
-
-def _issues(decision) -> bool:
-    return any(unit.id == decision.issuing_unit_id for unit in permissions.role_units(current_user, Role.secretariat))
-
-
 def _counts(decision) -> dict:
     kinds = [item.nomination.nominee_kind for item in decision.items]
     return {"collectives": kinds.count(NomineeKind.collective), "individuals": kinds.count(NomineeKind.individual)}
@@ -196,7 +180,7 @@ def _decision_page(decision, revoke_form: RevokeForm) -> str:
         "decisions/detail.html",
         decision=decision,
         revoke_form=revoke_form,
-        can_revoke=decision.state == "issued" and _issues(decision),
+        can_revoke=decision.state == "issued" and decisions.issues_for(current_user, decision.issuing_unit),
         pdf_available=documents.pdf_available(),
         no_libreoffice=NO_LIBREOFFICE,
         **_counts(decision),

@@ -1,19 +1,15 @@
 """Downloads of an issued decision, shared by the pages and the API: always the bytes stored when it was issued,
 never a new rendering; the PDF is converted from those same bytes."""
 
-import io
 from pathlib import PurePosixPath
 
-from flask import send_file
-
+from blueprints.downloads import PDF, send_bytes
 from workflow import documents
 from workflow.documents import PdfUnavailable
 from workflow.errors import NotFound
 from workflow.models import Decision
 
 NO_LIBREOFFICE = "Máy chủ chưa cài LibreOffice nên chưa tải được PDF. Bản Word (.docx) vẫn tải được bình thường."
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
 
 
 def send_issued(decision: Decision, kind: str, *, pdf: bool = False):
@@ -22,11 +18,7 @@ def send_issued(decision: Decision, kind: str, *, pdf: bool = False):
     if stored is None:
         raise NotFound("Quyết định chưa ban hành nên chưa có văn bản để tải.")
     if not pdf:
-        return _send(stored.data, stored.content_type, stored.filename)
+        return send_bytes(stored.data, stored.filename, stored.content_type)
     if not documents.pdf_available():
         raise PdfUnavailable(NO_LIBREOFFICE)
-    return _send(documents.to_pdf(stored.data), PDF, str(PurePosixPath(stored.filename).with_suffix(".pdf")))
-
-
-def _send(data: bytes, mimetype: str, filename: str):
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
+    return send_bytes(documents.to_pdf(stored.data), str(PurePosixPath(stored.filename).with_suffix(".pdf")), PDF)

@@ -1,15 +1,13 @@
-import io
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from blueprints.downloads import send_bytes
 from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm
 from workflow import documents, permissions
 from workflow.services import admin, attachments, decisions, listing, nominations
 from workflow.states import Action, Role
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.before_request
@@ -29,9 +27,7 @@ def index():
     )
     return render_template(
         "nominations/index.html",
-        communes={
-            u.id: u for u in permissions.role_units(current_user, Role.clerk, Role.reviewer) if u.level == "commune"
-        }.values(),
+        communes=listing.proposal_communes(current_user),
         page=page,
         filters=filters,
         bulk=BulkForm(),
@@ -60,11 +56,8 @@ def proposal():
     if not approved:
         flash(f"{unit.name} chưa duyệt hồ sơ nào trong đợt thi đua này.", "warning")
         return redirect(url_for(".index", campaign_id=campaign.id))
-    return send_file(
-        io.BytesIO(documents.proposal_document(unit, campaign, approved)),
-        as_attachment=True,
-        mimetype=DOCX,
-        download_name=f"To-trinh-{unit.code}-dot-{campaign.id}.docx",
+    return send_bytes(
+        documents.proposal_document(unit, campaign, approved), f"To-trinh-{unit.code}-dot-{campaign.id}.docx"
     )
 
 
@@ -156,12 +149,7 @@ def upload(nomination_id: int):
 @bp.get("/<int:nomination_id>/attachments/<int:attachment_id>")
 def download(nomination_id: int, attachment_id: int):
     attachment = attachments.get(nominations.get(current_user, nomination_id), attachment_id)
-    return send_file(
-        io.BytesIO(attachment.data),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-    )
+    return send_bytes(attachment.data, attachment.filename, attachment.content_type)
 
 
 @bp.post("/<int:nomination_id>/attachments/<int:attachment_id>/delete")

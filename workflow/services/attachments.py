@@ -7,6 +7,7 @@ import zipfile
 
 from flask import current_app
 
+from workflow.documents import DOCX_CONTENT_TYPE
 from workflow.errors import NotFound, ValidationError
 from workflow.extensions import db
 from workflow.models import Attachment, Nomination, User
@@ -14,7 +15,7 @@ from workflow.services import flush, nominations
 from workflow.text import clean
 
 ALLOWED = "PDF, DOCX, JPG, PNG"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_TYPE = DOCX_CONTENT_TYPE
 _EXTENSIONS = {"application/pdf": ".pdf", DOCX_TYPE: ".docx", "image/jpeg": ".jpg", "image/png": ".png"}
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 

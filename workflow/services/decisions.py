@@ -27,7 +27,7 @@ from workflow.models import (
     User,
 )
 from workflow.models.base import utcnow
-from workflow.services import check_version, flush
+from workflow.services import admin, check_version, flush, listing
 from workflow.states import Action, NomineeKind, Role, State
 from workflow.text import clean, fold
 
@@ -54,8 +54,19 @@ DEFAULT_BASIS = (
 )
 
 
+def issues_for(actor: User, unit: Unit) -> bool:
+    """Is the actor the secretariat of `unit`, the one that drafts, issues and revokes its decisions?"""
+    return any(held.id == unit.id for held in permissions.role_units(actor, Role.secretariat))
+
+
+def issuable_award_forms(actor: User) -> list[AwardForm]:
+    """The award forms whose decisions the actor's secretariat issues."""
+    units = {unit.id for unit in permissions.role_units(actor, Role.secretariat)}
+    return [form for form in admin.visible_award_forms(actor) if form.owner_unit_id in units]
+
+
 def _require_secretariat(actor: User, unit: Unit) -> None:
-    if not any(held.id == unit.id for held in permissions.role_units(actor, Role.secretariat)):
+    if not issues_for(actor, unit):
         raise PermissionDenied(f"Chỉ Thường trực Hội đồng Thi đua – Khen thưởng {unit.name} mới được thao tác.")
 
 
@@ -351,8 +362,6 @@ def drafts(actor: User) -> list[Decision]:
 def award_history(actor: User, name: str) -> list[tuple[Nomination, Decision | None]]:
     """Everyone of this name awarded (or whose award was revoked), across campaigns, with the deciding decision:
     what a reviewer checks before approving a higher form."""
-    from workflow.services import listing
-
     key = fold(name)
     if not key:
         return []

@@ -41,13 +41,13 @@ class Page:
         return max(1, ceil(self.total / self.per_page))
 
 
-def visible(actor: User) -> Select:
-    """Nominations the actor may see: those of units in a subtree where they hold any role."""
+def visible(actor: User, *roles: Role) -> Select:
+    """Nominations of units in a subtree where the actor holds one of `roles` (any role: what they may see)."""
     nominating = aliased(Unit)
     return (
         select(Nomination)
         .join(nominating, Nomination.unit_id == nominating.id)
-        .where(permissions.subtree_filter(actor, nominating.path))
+        .where(permissions.subtree_filter(actor, nominating.path, *roles))
     )
 
 
@@ -113,20 +113,11 @@ def inbox(actor: User, *, limit: int = 10) -> list[InboxSection]:
         )
         sections.append(_section("decide", "Đã duyệt xong, chờ ra quyết định khen thưởng", query, limit, {}))
     if permissions.role_units(actor, Role.clerk):
-        clerk_scope = visible_for_role(actor, Role.clerk)
+        clerk_scope = visible(actor, Role.clerk)
         for state, title in ((State.returned, "Bị trả lại, cần bổ sung"), (State.draft, "Dự thảo chưa gửi")):
             query = clerk_scope.where(Nomination.state == state)
             sections.append(_section(state.value, title, query, limit, {"state": state.value}))
     return sections
-
-
-def visible_for_role(actor: User, role: Role) -> Select:
-    nominating = aliased(Unit)
-    return (
-        select(Nomination)
-        .join(nominating, Nomination.unit_id == nominating.id)
-        .where(permissions.subtree_filter(actor, nominating.path, role))
-    )
 
 
 def _section(key: str, title: str, query: Select, limit: int, filters: dict) -> InboxSection:
@@ -170,15 +161,18 @@ def with_items(decisions: list[Decision]) -> list[Decision]:
 PAST_FIRST_LEVEL = (State.commune_approved, State.district_approved, State.province_approved, State.awarded)
 
 
+def proposal_communes(actor: User) -> list[Unit]:
+    """The communes whose Tờ trình the actor may print: those where they are a clerk or the approver."""
+    return list(
+        {u.id: u for u in permissions.role_units(actor, Role.clerk, Role.reviewer) if u.level == "commune"}.values()
+    )
+
+
 def approved_by_commune(actor: User, unit_id: int, campaign_id: int) -> tuple[Unit, list[Nomination]]:
     """What a commune approved in a campaign (its own nominations and its agencies'), for its Tờ trình.
-    The actor must hold a role at that commune; NotFound otherwise, so other communes' batches leak nothing."""
-    unit = db.session.get(Unit, unit_id)
-    if (
-        unit is None
-        or unit.level != "commune"
-        or not any(u.id == unit.id for u in permissions.role_units(actor, *Role))
-    ):
+    The commune must be one of proposal_communes(actor); NotFound otherwise, so other batches leak nothing."""
+    unit = next((u for u in proposal_communes(actor) if u.id == unit_id), None)
+    if unit is None:
         raise NotFound("Không tìm thấy đơn vị cấp xã của bạn.")
     query = (
         select(Nomination)
