@@ -3,10 +3,12 @@
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+from workflow import catalogue
 from workflow.extensions import db
-from workflow.models import Nomination
+from workflow.models import Nomination, Report, ReviewPeriod
 from workflow.services import admin, decisions, nominations
-from workflow.states import State
+from workflow.services.reports import filing, periods
+from workflow.states import ReportState, State
 
 PASSWORD = "matkhau123"
 
@@ -32,6 +34,7 @@ def build_world() -> SimpleNamespace:
     unit("Trường PTDTNT huyện Lạc Dương", "AD", "agency", d)
     q = unit("Tỉnh Bình Thuận", "Q", "province")
     unit("Phường Phan Thiết", "Q1", "commune", q)
+    catalogue.seed()
 
     for username, role, unit_obj in [
         ("admin", "admin", None),
@@ -50,6 +53,8 @@ def build_world() -> SimpleNamespace:
         ("reviewer_q1", "reviewer", w.q1),
         ("reviewer_q", "reviewer", q),
         ("secretariat_q", "secretariat", q),
+        ("secretariat_p", "secretariat", p),
+        ("clerk_q", "clerk", q),
     ]:
         setattr(w, username, make_user(username, [(role, unit_obj)]))
 
@@ -121,7 +126,15 @@ def nomination_data(w, unit=None, *, form=None, campaign=None, kind="individual"
 
 
 # The clerk and reviewers who walk a nomination of each unit up its chain.
-CLERKS = {"c1": "clerk_c1", "c2": "clerk_c2", "a1": "clerk_a1", "ad": "clerk_ad", "q1": "clerk_q1"}
+CLERKS = {
+    "c1": "clerk_c1",
+    "c2": "clerk_c2",
+    "a1": "clerk_a1",
+    "ad": "clerk_ad",
+    "q1": "clerk_q1",
+    "d": "clerk_d",
+    "q": "clerk_q",
+}
 REVIEWERS = {
     "C1": "reviewer_c1",
     "C2": "reviewer_c2",
@@ -192,3 +205,57 @@ def create_decision(w, nominations, *, issue=True, signer_name="Nguyễn Văn S�
         decisions.issue(w.secretariat_d, decision)
     db.session.commit()
     return decision
+
+
+def create_period(w, owner=None, *, levels=("commune", "agency"), kind="year", year=2026, commit=True, **data):
+    """A review period collected by `owner` (default district D), opened by its secretariat."""
+    owner = owner or w.d
+    secretariat = {"D": w.secretariat_d, "P": w.secretariat_p, "Q": w.secretariat_q}[owner.code]
+    period = periods.save(
+        secretariat,
+        {
+            "owner_unit_id": owner.id,
+            "kind": kind,
+            "title": f"Tổng kết phong trào Toàn dân bảo vệ ANTQ năm {year} – {owner.name}",
+            "starts_on": f"{year}-01-01",
+            "ends_on": f"{year}-12-31",
+            "due_on": f"{year}-12-15",
+            "reporting_levels": list(levels),
+        }
+        | data,
+    )
+    if commit:
+        db.session.commit()
+    return period
+
+
+def create_report(
+    w, period: ReviewPeriod, unit=None, *, state=ReportState.draft, values=None, commit=True, **data
+) -> Report:
+    """`unit`'s report (default C1) for the period with `values` ({code: n or (met, total)}), brought to
+    `state` through the real workflow: submitted by its clerk, approved up the chain by each level's reviewer."""
+    unit = unit or w.c1
+    clerk = getattr(w, CLERKS[unit.code.lower()])
+    figures = {
+        code: {"value": v[0], "total": v[1]} if isinstance(v, tuple) else v for code, v in (values or {}).items()
+    }
+    report = filing.create(
+        clerk,
+        period,
+        {"unit_id": unit.id, "results": "Tổ chức 12 buổi tuyên truyền, vận động.", "values": figures} | data,
+    )
+    state = ReportState(state)
+    if state != ReportState.draft:
+        filing.perform(clerk, report, "submit", today=date(period.ends_on.year, 12, 1))
+        for step in report.review_chain:
+            if report.state == state or state == ReportState.returned:
+                break
+            reviewer = getattr(w, REVIEWERS[db.session.get(type(unit), step["unit_id"]).code])
+            filing.perform(reviewer, report, "approve")
+        if state == ReportState.returned:
+            reviewer = getattr(w, REVIEWERS[db.session.get(type(unit), report.review_chain[0]["unit_id"]).code])
+            filing.perform(reviewer, report, "return", comment="Bổ sung số liệu mô hình tự quản.")
+        assert report.state == state, f"could not reach {state}: stuck at {report.state}"
+    if commit:
+        db.session.commit()
+    return report

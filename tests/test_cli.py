@@ -8,6 +8,7 @@ from workflow.errors import AuthenticationError
 from workflow.extensions import db
 from workflow.models import AwardForm, Nomination, Unit, User
 from workflow.services import auth, decisions, listing, nominations
+from workflow.services.reports import consolidation, periods
 from workflow.states import State
 
 
@@ -226,3 +227,23 @@ def test_demo_award_forms_carry_the_header_and_signature_of_their_decisions(app,
         "Lạc Dương",
     )
     assert [i.nomination.nominee_kind for i in draft.items] == ["collective"] * 4 + ["individual"] * 5
+
+
+def test_demo_reports_carry_seed_003s_ten_year_totals_and_this_years_work_in_progress(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    _fresh_session()
+    district_reviewer = auth.authenticate("ld.huyen", demo.DEMO_PASSWORD)
+    by_title = {p.title: p for p in periods.visible(district_reviewer)}
+    phase = by_title["Tổng kết 10 năm phong trào Toàn dân bảo vệ ANTQ giai đoạn 2014–2023"]
+    lac_duong = phase.owner_unit
+    totals = consolidation.consolidate(district_reviewer, phase, lac_duong)
+    seed = {code: totals.line(code).accepted.value for code in ("TT_BUOI", "TT_LUOT", "TB_TIN", "TB_VU", "VK_VU_KHI")}
+    assert seed == {"TT_BUOI": 289, "TT_LUOT": 35_000, "TB_TIN": 480, "TB_VU": 70, "VK_VU_KHI": 85}
+    safe = totals.line("AT_KDC").accepted
+    assert (safe.value, safe.total, round(safe.ratio * 100, 1)) == (24, 34, 70.6)
+
+    this_year = next(p for p in by_title.values() if p.owner_unit_id == lac_duong.id and p.parent_id is not None)
+    now = consolidation.consolidate(district_reviewer, this_year, lac_duong)
+    assert [s.unit.name for s in now.missing] == ["Thị trấn Lạc Dương"]
+    assert now.counts["in_chain"] == 2 and now.counts["accepted"] == 1
+    assert now.previous_period is not None and len(now.history) == 3

@@ -18,17 +18,30 @@ from workflow.states import State
 
 def race(app, nomination_id: int, moves: list[tuple[int, str, str]]) -> list[str]:
     """Run each (user id, action, comment) in its own thread, all released at once; what each one got."""
-    barrier = threading.Barrier(len(moves))
-    outcomes: list[str | None] = [None] * len(moves)
 
-    def attempt(index: int, user_id: int, action: str, comment: str) -> None:
+    def move(user_id: int, action: str, comment: str):
+        def attempt(barrier: threading.Barrier) -> None:
+            user = db.session.get(User, user_id)
+            nomination = db.session.get(Nomination, nomination_id)
+            assert nomination.state  # loaded before the race starts, like a page on screen
+            barrier.wait(timeout=10)
+            nominations.perform(user, nomination, action, comment=comment)
+
+        return attempt
+
+    return run_at_once(app, [move(*m) for m in moves])
+
+
+def run_at_once(app, attempts) -> list[str]:
+    """Run each attempt(barrier) in its own thread and app context (its own session, as a web request has),
+    released together at the barrier, then committed. What each got: "done" or the DomainError's class name."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes: list[str | None] = [None] * len(attempts)
+
+    def run(index: int, attempt) -> None:
         with app.app_context():
             try:
-                user = db.session.get(User, user_id)
-                nomination = db.session.get(Nomination, nomination_id)
-                assert nomination.state  # loaded before the race starts, like a page on screen
-                barrier.wait(timeout=10)
-                nominations.perform(user, nomination, action, comment=comment)
+                attempt(barrier)
                 db.session.commit()
                 outcomes[index] = "done"
             except DomainError as error:
@@ -38,7 +51,7 @@ def race(app, nomination_id: int, moves: list[tuple[int, str, str]]) -> list[str
                 db.session.rollback()
                 outcomes[index] = f"unexpected {type(error).__name__}: {error}"
 
-    threads = [threading.Thread(target=attempt, args=(i, *move)) for i, move in enumerate(moves)]
+    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
     for thread in threads:
         thread.start()
     for thread in threads:

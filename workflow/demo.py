@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from workflow import clock
+from workflow import catalogue, clock, demo_reports
 from workflow.extensions import db
 from workflow.models import Unit
 from workflow.services import admin, nominations
@@ -51,6 +51,9 @@ USERS = [  # username, full name, role, unit code (None: the whole tree)
     ("ld.truong", "Đặng Thị Hoa", Role.clerk, "LD-LDG-DTNT"),
     ("ld.huyen", "Võ Đức Thắng", Role.reviewer, "LD-LDG"),
     ("ld.thuongtruc", "Hoàng Thu Hà", Role.secretariat, "LD-LDG"),
+    ("ld.tonghop", "Trịnh Văn Khải", Role.clerk, "LD-LDG"),
+    ("thcs.canbo", "Phan Thị Yến", Role.clerk, "LD-LDG-TT-THCS"),
+    ("ld.tinh", "Nguyễn Hữu Quang", Role.reviewer, "LD"),
     ("bt.canbo", "Lê Hoàng Phúc", Role.clerk, "BT-PT"),
     ("bt.xa", "Ngô Thanh Sơn", Role.reviewer, "BT-PT"),
     ("bt.tinh", "Lê Thanh Hùng", Role.reviewer, "BT"),
@@ -140,6 +143,7 @@ def load(today: date | None = None) -> None:
     """Load the demo into an empty database (the caller commits)."""
     today = today or clock.today()
     root = admin.system_actor()
+    catalogue.seed()
     units = {}
     for code, name, level, parent in UNITS:
         units[code] = admin.create_unit(
@@ -298,4 +302,6 @@ def load(today: date | None = None) -> None:
         ),
         ("bt.canbo", "submit"),
     )
+    db.session.flush()
+    demo_reports.load(units, users, root, today)
     db.session.flush()

@@ -1,5 +1,7 @@
 """The nomination workflow as `transitions` state machines, one per shape of review chain.
 
+Review-period reports climb the same kind of chain, up to the unit that collects them (report_machine_for).
+
 The chain is data: the units from the nominating unit up the tree to the award form's owner, keeping those
 at a review level (commune, district, province). A district-era commune nomination for the district chairman's
 Giấy khen climbs [commune, district]; the same nomination in a two-level province climbs [commune, province].
@@ -17,21 +19,26 @@ from transitions import Machine, MachineError
 
 from workflow.errors import Conflict, ValidationError
 from workflow.extensions import db
-from workflow.models import AwardForm, Nomination, NominationEvent, Unit, User
+from workflow.models import AwardForm, Nomination, NominationEvent, Report, ReportEvent, Unit, User
 from workflow.models.base import utcnow
 from workflow.services import STALE
-from workflow.states import REVIEW_LEVELS, Action, Role, State
+from workflow.states import REVIEW_LEVELS, Action, ReportState, Role, State
 
 
 def derive_chain(unit: Unit, award_form: AwardForm) -> list[dict]:
     """The review steps of `unit`'s nomination for `award_form`, bottom-up, as [{"unit_id", "level"}]."""
-    ancestor_ids = unit.ancestor_ids
-    if award_form.owner_unit_id not in ancestor_ids:
+    if award_form.owner_unit_id not in unit.ancestor_ids:
         raise ValidationError(
             f"“{award_form.name}” do {award_form.owner_unit.name} tặng, không phải cấp trên của {unit.name}.",
             fields={"award_form_id": "Hình thức khen thưởng không thuộc cấp trên của đơn vị đề nghị."},
         )
-    upward = ancestor_ids[ancestor_ids.index(award_form.owner_unit_id) :]
+    return chain_up_to(unit, award_form.owner_unit_id)
+
+
+def chain_up_to(unit: Unit, top_unit_id: int) -> list[dict]:
+    """The review-level units from `unit` up to `top_unit_id` (an ancestor or the unit itself), bottom-up."""
+    ancestor_ids = unit.ancestor_ids
+    upward = ancestor_ids[ancestor_ids.index(top_unit_id) :]
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(upward)))}
     steps = [
         {"unit_id": unit_id, "level": units[unit_id].level}
@@ -39,14 +46,14 @@ def derive_chain(unit: Unit, award_form: AwardForm) -> list[dict]:
         if units[unit_id].level in REVIEW_LEVELS
     ]
     if not steps:
-        raise ValidationError("Không xác định được cấp xét duyệt cho hình thức khen thưởng này.")
+        raise ValidationError("Không xác định được cấp xét duyệt (cần ít nhất một cấp xã, huyện hoặc tỉnh).")
     return steps
 
 
-@cache
-def machine_for(levels: tuple[str, ...]) -> Machine:
-    """The machine for one chain shape, e.g. ("commune", "district")."""
-    approved = [State.approved(level).value for level in levels]
+def _review_transitions(levels: tuple[str, ...], final: str) -> tuple[list[str], list[str], list[dict]]:
+    """What nominations and reports share: submit, one approval per level of the chain (the last one into
+    `final`), and return from any step in review. Gives (approved states, states in review, transitions)."""
+    approved = [State.approved(level).value for level in levels[:-1]] + [final]
     in_review = [State.submitted.value, *approved[:-1]]
     transitions = [
         {
@@ -59,6 +66,21 @@ def machine_for(levels: tuple[str, ...]) -> Machine:
             for source, dest in zip(in_review, approved, strict=True)
         ),
         {"trigger": Action.return_.value, "source": in_review, "dest": State.returned.value},
+    ]
+    return approved, in_review, transitions
+
+
+def _machine(states: list[str], transitions: list[dict]) -> Machine:
+    return Machine(
+        model=None, states=states, transitions=transitions, initial=State.draft.value, auto_transitions=False
+    )
+
+
+@cache
+def machine_for(levels: tuple[str, ...]) -> Machine:
+    """The nomination machine for one chain shape, e.g. ("commune", "district")."""
+    approved, in_review, transitions = _review_transitions(levels, State.approved(levels[-1]).value)
+    transitions += [
         {"trigger": Action.reject.value, "source": in_review, "dest": State.rejected.value},
         {
             "trigger": Action.withdraw.value,
@@ -78,49 +100,76 @@ def machine_for(levels: tuple[str, ...]) -> Machine:
         State.withdrawn.value,
         State.revoked.value,
     ]
-    return Machine(
-        model=None, states=states, transitions=transitions, initial=State.draft.value, auto_transitions=False
-    )
+    return _machine(states, transitions)
 
 
-def chain_levels(nomination: Nomination) -> tuple[str, ...]:
-    return tuple(step["level"] for step in nomination.review_chain)
+@cache
+def report_machine_for(levels: tuple[str, ...]) -> Machine:
+    """The report machine for one chain shape: the collecting unit's approval (the last level) accepts it."""
+    approved, _, transitions = _review_transitions(levels, ReportState.accepted.value)
+    return _machine([State.draft.value, State.submitted.value, *approved, State.returned.value], transitions)
 
 
-def allowed_actions(nomination: Nomination) -> list[Action]:
-    """Actions the machine allows from the nomination's state, whoever asks."""
-    triggers = machine_for(chain_levels(nomination)).get_triggers(nomination.state)
-    return [Action(trigger) for trigger in triggers]
+def _machine_of(item: Nomination | Report) -> Machine:
+    build = report_machine_for if isinstance(item, Report) else machine_for
+    return build(chain_levels(item))
 
 
-def awaiting(nomination: Nomination) -> tuple[str | None, int | None]:
-    """Who must act next on the nomination: (role, unit id), or (None, None) once it is settled."""
-    state, chain = State(nomination.state), nomination.review_chain
-    if state.is_editable:
-        return Role.clerk.value, nomination.unit_id
+def chain_levels(item: Nomination | Report) -> tuple[str, ...]:
+    return tuple(step["level"] for step in item.review_chain)
+
+
+def allowed_actions(item: Nomination | Report) -> list[Action]:
+    """Actions the machine allows from the nomination's or report's state, whoever asks."""
+    return [Action(trigger) for trigger in _machine_of(item).get_triggers(item.state)]
+
+
+def awaiting(item: Nomination | Report) -> tuple[str | None, int | None]:
+    """Who must act next: (role, unit id), or (None, None) once it is settled. A nomination approved at its last
+    level awaits the secretariat's decision; a report approved there is accepted and awaits nobody."""
+    state, chain = item.state, item.review_chain
+    if item.state_enum.is_editable:
+        return Role.clerk.value, item.unit_id
     if state == State.submitted:
         return Role.reviewer.value, chain[0]["unit_id"]
-    levels = chain_levels(nomination)
-    if state.value.endswith("_approved"):
-        step = levels.index(state.value.removesuffix("_approved"))
+    step = _approved_step(item)
+    if step is not None:
         if step + 1 < len(chain):
             return Role.reviewer.value, chain[step + 1]["unit_id"]
         return Role.secretariat.value, chain[-1]["unit_id"]
     return None, None
 
 
-def fire(nomination: Nomination, action: Action, *, actor: User, comment: str = "") -> NominationEvent:
-    """Move the nomination by `action` and record it; raises Conflict if the state does not allow it."""
-    machine = machine_for(chain_levels(nomination))
-    from_state = State(nomination.state)
+def _approved_step(item: Nomination | Report) -> int | None:
+    """The index in the chain of the last level that approved the item (None before any approval)."""
+    if item.state.endswith("_approved"):
+        return chain_levels(item).index(item.state.removesuffix("_approved"))
+    return None
+
+
+def cleared_unit_id(report: Report) -> int | None:
+    """The highest unit that has approved the report so far: every unit at or below it counts the report as
+    accepted in its consolidated figures."""
+    if report.state == ReportState.accepted:
+        return report.review_chain[-1]["unit_id"]
+    step = _approved_step(report)
+    return None if step is None else report.review_chain[step]["unit_id"]
+
+
+def fire(item: Nomination | Report, action: Action, *, actor: User, comment: str = ""):
+    """Move a nomination or report by `action` and record it; raises Conflict if the state does not allow it."""
+    from_state = item.state_enum
     try:
-        moved = machine.events[action.value].trigger(nomination)
+        moved = _machine_of(item).events[action.value].trigger(item)
     except (KeyError, MachineError):
         moved = False
     if not moved:
-        raise Conflict(f"Không thể “{action.title}” hồ sơ đang ở trạng thái “{from_state.title}”.")
-    nomination.awaiting_role, nomination.awaiting_unit_id = awaiting(nomination)
-    return record(nomination, action, actor=actor, comment=comment, from_state=from_state.value)
+        noun = "báo cáo" if isinstance(item, Report) else "hồ sơ"
+        raise Conflict(f"Không thể “{action.title}” {noun} đang ở trạng thái “{from_state.title}”.")
+    item.awaiting_role, item.awaiting_unit_id = awaiting(item)
+    if isinstance(item, Report):
+        item.cleared_unit_id = cleared_unit_id(item)
+    return record(item, action, actor=actor, comment=comment, from_state=from_state.value)
 
 
 # States where nobody is awaited: fire_all() moves nominations only into these.
@@ -190,26 +239,24 @@ def fire_all(nominations: list[Nomination], action: Action, *, actor: User, comm
 
 
 def record(
-    nomination: Nomination, action: Action, *, actor: User, comment: str = "", from_state: str | None = None
-) -> NominationEvent:
+    item: Nomination | Report, action: Action, *, actor: User, comment: str = "", from_state: str | None = None
+) -> NominationEvent | ReportEvent:
     """Append a history row in the current transaction."""
-    entry = NominationEvent(
-        nomination=nomination,
-        action=action.value,
-        from_state=from_state,
-        to_state=nomination.state,
-        actor_id=actor.id,
-        comment=comment,
-    )
+    values = {"action": action.value, "from_state": from_state, "to_state": item.state, "actor_id": actor.id}
+    if isinstance(item, Report):
+        entry = ReportEvent(report=item, comment=comment, **values)
+    else:
+        entry = NominationEvent(nomination=item, comment=comment, **values)
     db.session.add(entry)
     return entry
 
 
-def mermaid(levels: tuple[str, ...]) -> str:
+def mermaid(levels: tuple[str, ...], *, report: bool = False) -> str:
     """A Mermaid stateDiagram-v2 drawn from the machine's own definition, with Vietnamese labels."""
-    machine = machine_for(levels)
+    machine = report_machine_for(levels) if report else machine_for(levels)
+    titles = ReportState if report else State
     lines = ["stateDiagram-v2", "  direction LR"]
-    lines += [f'  state "{State(name).title}" as {name}' for name in machine.states]
+    lines += [f'  state "{titles(name).title}" as {name}' for name in machine.states]
     lines.append(f"  [*] --> {machine.initial}")
     for trigger, event in machine.events.items():
         for source, transitions in event.transitions.items():

@@ -4,7 +4,7 @@ person may take it: role, unit scope (a role covers its unit's subtree), and no 
 from sqlalchemy import ColumnElement, false, or_, true
 
 from workflow.errors import NotFound, PermissionDenied
-from workflow.models import Nomination, Unit, User
+from workflow.models import Nomination, Report, Unit, User
 from workflow.states import REVIEW_ACTIONS, Action, Role
 
 
@@ -62,18 +62,34 @@ def edit_denial(user: User, nomination: Nomination) -> str | None:
 def action_denial(user: User, nomination: Nomination, action: Action) -> str | None:
     """Why `user` may not take `action` on the nomination now (None: they may). State validity aside."""
     if action in REVIEW_ACTIONS:
-        if nomination.awaiting_role != Role.reviewer or not any(
-            unit.id == nomination.awaiting_unit_id for unit in role_units(user, Role.reviewer)
-        ):
-            return "Chỉ lãnh đạo của cấp đang xét duyệt hồ sơ mới được thực hiện thao tác này."
-        if user.id in (nomination.created_by_id, nomination.submitted_by_id):
-            return "Không được tự duyệt hồ sơ do chính mình lập hoặc gửi."
-        return None
+        return _review_denial(user, nomination, "hồ sơ")
     if action in (Action.submit, Action.withdraw):
         if not can_manage_for(user, nomination.unit):
             return "Chỉ cán bộ của đơn vị đề nghị mới được gửi hoặc rút hồ sơ."
         return None
     return "Thao tác này không thực hiện trực tiếp trên hồ sơ."
+
+
+def report_action_denial(user: User, report: Report, action: Action) -> str | None:
+    """The same rules for a review-period report: its unit's clerks submit, the awaited level's leaders review,
+    and nobody approves a report they wrote or sent."""
+    if action in REVIEW_ACTIONS:
+        return _review_denial(user, report, "báo cáo")
+    if action == Action.submit:
+        if not can_manage_for(user, report.unit):
+            return "Chỉ cán bộ của đơn vị báo cáo mới được gửi báo cáo."
+        return None
+    return "Thao tác này không thực hiện trên báo cáo."
+
+
+def _review_denial(user: User, item: Nomination | Report, noun: str) -> str | None:
+    if item.awaiting_role != Role.reviewer or not any(
+        unit.id == item.awaiting_unit_id for unit in role_units(user, Role.reviewer)
+    ):
+        return f"Chỉ lãnh đạo của cấp đang xét duyệt {noun} mới được thực hiện thao tác này."
+    if user.id in (item.created_by_id, item.submitted_by_id):
+        return f"Không được tự duyệt {noun} do chính mình lập hoặc gửi."
+    return None
 
 
 def require(denial: str | None) -> None:
@@ -91,3 +107,8 @@ def can_administer(user: User, unit: Unit | None) -> bool:
 def can_manage_awards(user: User, unit: Unit) -> bool:
     """Award forms and campaigns: the unit's secretariat or an admin over it."""
     return has_role_over(user, unit, Role.secretariat, Role.admin)
+
+
+def can_manage_periods(user: User, unit: Unit) -> bool:
+    """Review periods a unit collects: its secretariat or an admin over it."""
+    return can_manage_awards(user, unit)

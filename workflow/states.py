@@ -1,4 +1,4 @@
-"""Nomination states, actions, unit levels and roles, each with its Vietnamese label.
+"""Nomination and report states, actions, unit levels and roles, each with its Vietnamese label.
 
 Templates read labels and badge classes from here and never spell a state name themselves.
 """
@@ -135,3 +135,77 @@ class Action(StrEnum):
 # Actions a person can take through the pages and the API (award comes from issuing a decision).
 USER_ACTIONS = (Action.submit, Action.approve, Action.return_, Action.reject, Action.withdraw)
 REVIEW_ACTIONS = (Action.approve, Action.return_, Action.reject)
+
+
+class ReportState(StrEnum):
+    """A review-period report climbs the same chain as a nomination; the collecting unit's approval accepts it."""
+
+    draft = "draft"
+    submitted = "submitted"
+    commune_approved = "commune_approved"
+    district_approved = "district_approved"
+    province_approved = "province_approved"
+    accepted = "accepted"
+    returned = "returned"
+
+    @classmethod
+    def approved(cls, level: str) -> "ReportState":
+        return cls(f"{level}_approved")
+
+    @property
+    def title(self) -> str:
+        return _REPORT_STATE_TITLES[self.value][0]
+
+    @property
+    def badge(self) -> str:
+        return _REPORT_STATE_TITLES[self.value][1]
+
+    @property
+    def is_editable(self) -> bool:
+        return self in (ReportState.draft, ReportState.returned)
+
+    @property
+    def in_chain(self) -> bool:
+        """Submitted and not yet settled either way: counted in the provisional total."""
+        return not self.is_editable and self != ReportState.accepted
+
+
+_REPORT_STATE_TITLES = {
+    "draft": ("Đang soạn", "text-bg-secondary"),
+    "submitted": ("Đã gửi, chờ duyệt", "text-bg-info"),
+    "commune_approved": ("Cấp xã đã duyệt", "text-bg-primary"),
+    "district_approved": ("Cấp huyện đã duyệt", "text-bg-primary"),
+    "province_approved": ("Cấp tỉnh đã duyệt", "text-bg-primary"),
+    "accepted": ("Đã tiếp nhận", "text-bg-success"),
+    "returned": ("Bị trả lại", "text-bg-warning"),
+}
+
+# What a person can do to a report: there is no rejecting or withdrawing a report, only returning it for changes.
+REPORT_ACTIONS = (Action.submit, Action.approve, Action.return_)
+
+
+class PeriodKind(StrEnum):
+    half_year = "half_year"
+    year = "year"
+    phase = "phase"
+    themed = "themed"
+
+    @property
+    def title(self) -> str:
+        return {
+            "half_year": "Sơ kết 6 tháng",
+            "year": "Tổng kết năm",
+            "phase": "Tổng kết giai đoạn",
+            "themed": "Sơ kết, tổng kết chuyên đề",
+        }[self.value]
+
+
+class IndicatorKind(StrEnum):
+    """How an indicator consolidates: a sum, or a ratio of two sums (met over total), never an average of ratios."""
+
+    sum = "sum"
+    ratio = "ratio"
+
+    @property
+    def title(self) -> str:
+        return {"sum": "Cộng dồn", "ratio": "Tỷ lệ (đạt/tổng số)"}[self.value]

@@ -3,6 +3,7 @@
 from workflow.models.awards import AwardForm, Campaign, campaign_award_forms
 from workflow.models.decisions import Decision, DecisionCounter, DecisionItem, DocumentTemplate, IssuedDocument
 from workflow.models.nominations import Attachment, Nomination, NominationEvent
+from workflow.models.reports import Indicator, Report, ReportEvent, ReportValue, ReviewPeriod
 from workflow.models.units import Unit
 from workflow.models.users import ApiToken, RoleAssignment, User
 
@@ -16,8 +17,13 @@ __all__ = [
     "DecisionItem",
     "DocumentTemplate",
     "IssuedDocument",
+    "Indicator",
     "Nomination",
     "NominationEvent",
+    "Report",
+    "ReportEvent",
+    "ReportValue",
+    "ReviewPeriod",
     "RoleAssignment",
     "Unit",
     "User",

@@ -122,7 +122,7 @@ class DocumentTemplate(db.Model):
 
     __tablename__ = "document_templates"
     __table_args__ = (
-        CheckConstraint("kind IN ('decision', 'certificate', 'proposal')", name="kind_known"),
+        CheckConstraint("kind IN ('decision', 'certificate', 'proposal', 'report')", name="kind_known"),
         UniqueConstraint("unit_id", "kind", "version", name="uq_document_templates_version"),
     )
 

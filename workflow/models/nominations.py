@@ -89,12 +89,15 @@ class Nomination(db.Model):
 
 
 class Attachment(db.Model):
-    """Evidence attached to a nomination. Bytes live in the database, so every app server can serve them."""
+    """A file attached to a nomination (evidence) or to a review-period report. Bytes live in the database, so
+    every app server can serve them."""
 
     __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("(nomination_id IS NULL) <> (report_id IS NULL)", name="attached_to_one_owner"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
@@ -103,7 +106,8 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
-    nomination: Mapped[Nomination] = relationship(back_populates="attachments")
+    nomination: Mapped[Nomination | None] = relationship(back_populates="attachments")
+    report: Mapped["Report | None"] = relationship(back_populates="attachments")  # noqa: F821
     uploaded_by: Mapped[User] = relationship()
 
 

@@ -10,8 +10,8 @@ from flask import current_app
 from workflow.documents import DOCX_CONTENT_TYPE
 from workflow.errors import NotFound, ValidationError
 from workflow.extensions import db
-from workflow.models import Attachment, Nomination, User
-from workflow.services import flush, nominations
+from workflow.models import Attachment, Nomination, Report, User
+from workflow.services import flush, nominations, reports
 from workflow.text import clean
 
 ALLOWED = "PDF, DOCX, JPG, PNG"
@@ -57,9 +57,9 @@ def safe_filename(name: str | None, content_type: str) -> str:
     return name[-200:]
 
 
-def add(actor: User, nomination: Nomination, filename: str | None, data: bytes) -> Attachment:
-    """Attach a file to an editable nomination. Raises ValidationError for a wrong type or size."""
-    nominations.require_editable(actor, nomination)
+def add(actor: User, owner: Nomination | Report, filename: str | None, data: bytes) -> Attachment:
+    """Attach a file to an editable nomination or report. Raises ValidationError for a wrong type or size."""
+    _require_editable(actor, owner)
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     name = clean(filename)
     if not data:
@@ -70,7 +70,7 @@ def add(actor: User, nomination: Nomination, filename: str | None, data: bytes) 
     if content_type is None:
         _refuse(f"Tệp “{name}” không phải {ALLOWED} hợp lệ (kiểm tra theo nội dung tệp, không theo tên).")
     attachment = Attachment(
-        nomination=nomination,
+        **{"report" if isinstance(owner, Report) else "nomination": owner},
         filename=safe_filename(filename, content_type),
         content_type=content_type,
         size=len(data),
@@ -91,16 +91,23 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
 
 
-def get(nomination: Nomination, attachment_id: int) -> Attachment:
-    """An attachment of a nomination the caller has already been allowed to see."""
+def get(owner: Nomination | Report, attachment_id: int) -> Attachment:
+    """An attachment of a nomination or report the caller has already been allowed to see."""
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.nomination_id != nomination.id:
+    if attachment is None or attachment not in owner.attachments:
         raise NotFound("Không tìm thấy tệp đính kèm.")
     return attachment
 
 
-def remove(actor: User, nomination: Nomination, attachment_id: int) -> None:
-    attachment = get(nomination, attachment_id)
-    nominations.require_editable(actor, nomination)
-    db.session.delete(attachment)
+def remove(actor: User, owner: Nomination | Report, attachment_id: int) -> None:
+    attachment = get(owner, attachment_id)
+    _require_editable(actor, owner)
+    owner.attachments.remove(attachment)
     flush()
+
+
+def _require_editable(actor: User, owner: Nomination | Report) -> None:
+    if isinstance(owner, Report):
+        reports.filing.require_editable(actor, owner)
+    else:
+        nominations.require_editable(actor, owner)

@@ -1,7 +1,6 @@
 """Award forms (with their decisions' header defaults) and campaigns, managed by secretariats and admins."""
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Unit, User
 from workflow.services import flush
-from workflow.services.admin.common import deny, load, raise_if_errors, required_text
+from workflow.services.admin.common import date_field, deny, load, raise_if_errors, required_text
 from workflow.services.admin.units import units_in_scope
 from workflow.states import REVIEW_LEVELS, NomineeKind, Role
 from workflow.text import clean
@@ -101,8 +100,8 @@ def save_campaign(actor: User, data: Mapping[str, Any], campaign: Campaign | Non
     errors: dict[str, str] = {}
     title = required_text(data, "title", "tên đợt thi đua", errors)
     owner = load(Unit, data.get("owner_unit_id"), "đơn vị phát động")
-    starts, ends = _date(data, "starts_on", errors), _date(data, "ends_on", errors)
-    deadline = _date(data, "nomination_deadline", errors, required=False)
+    starts, ends = date_field(data, "starts_on", errors), date_field(data, "ends_on", errors)
+    deadline = date_field(data, "nomination_deadline", errors, required=False)
     if starts and ends and starts > ends:
         errors["ends_on"] = "Ngày kết thúc phải sau ngày bắt đầu."
     forms = [load(AwardForm, i, "hình thức khen thưởng") for i in data.get("award_form_ids") or []]
@@ -122,21 +121,6 @@ def save_campaign(actor: User, data: Mapping[str, Any], campaign: Campaign | Non
     db.session.add(campaign)
     flush()
     return campaign
-
-
-def _date(data: Mapping[str, Any], key: str, errors: dict, *, required: bool = True) -> date | None:
-    value = data.get(key)
-    if isinstance(value, date):
-        return value
-    if not value:
-        if required:
-            errors[key] = "Vui lòng nhập ngày."
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors[key] = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
-        return None
 
 
 def get_award_form(actor: User, form_id) -> AwardForm:

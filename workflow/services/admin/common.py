@@ -1,6 +1,7 @@
 """Shared by the administration services: the command line's actor, lookups and field checks."""
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from workflow.errors import NotFound, PermissionDenied, ValidationError
@@ -47,3 +48,19 @@ def required_text(data: Mapping[str, Any], key: str, label: str, errors: dict, l
 def raise_if_errors(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError("Thông tin chưa hợp lệ: " + "; ".join(errors.values()), fields=errors)
+
+
+def date_field(data: Mapping[str, Any], key: str, errors: dict, *, required: bool = True) -> date | None:
+    """A date from a form (a date) or the API (YYYY-MM-DD); a message in `errors` when it is missing or wrong."""
+    value = data.get(key)
+    if isinstance(value, date):
+        return value
+    if not value:
+        if required:
+            errors[key] = "Vui lòng nhập ngày."
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[key] = "Ngày không hợp lệ (định dạng YYYY-MM-DD)."
+        return None
