@@ -18,10 +18,11 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.decisions import bp as decisions_bp
     from blueprints.main import bp as main_bp
     from blueprints.nominations import bp as nominations_bp
+    from blueprints.reports import bp as reports_bp
     from blueprints.ui import register_template_helpers
 
     Bootstrap5(app)
-    for blueprint in (auth_bp, main_bp, nominations_bp, decisions_bp, admin_bp):
+    for blueprint in (auth_bp, main_bp, nominations_bp, decisions_bp, reports_bp, admin_bp):
         app.register_blueprint(blueprint)
     init_api(app)
     register_template_helpers(app)

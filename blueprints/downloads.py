@@ -5,8 +5,10 @@ import io
 from flask import send_file
 
 from workflow.documents import DOCX_CONTENT_TYPE
+from workflow.services.reports.exports import XLSX_CONTENT_TYPE
 
 DOCX = DOCX_CONTENT_TYPE
+XLSX = XLSX_CONTENT_TYPE
 PDF = "application/pdf"
 
 

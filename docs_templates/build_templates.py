@@ -1,4 +1,4 @@
-"""Build the default Word templates: decision.docx, certificate.docx, proposal.docx (docxtpl tags inside).
+"""Build the default Word templates: decision.docx, certificate.docx, proposal.docx, report.docx (docxtpl tags).
 
     .venv/bin/python docs_templates/build_templates.py [output-dir]      # default: this folder
 
@@ -357,7 +357,7 @@ def body(document, *runs, italic=False, after=6):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The three templates.
+# The four templates.
 
 
 def decision():
@@ -479,7 +479,88 @@ def proposal():
     return document
 
 
-BUILDERS = {"decision.docx": decision, "certificate.docx": certificate, "proposal.docx": proposal}
+def figures_table(document):
+    """The report's figures, one row each, under a header row repeated on every page. The first figure of each
+    group is preceded by the group's own row ({%tr if f.group_first %})."""
+    grid = table(document, [16, 84, 30, 35], rows=7, borders=True)
+    row_flag(grid.rows[0], "tblHeader")
+    for cell, text in zip(grid.rows[0].cells, ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"], strict=True):
+        para(cell, text, size=13, bold=True, before=3, after=3)
+    for index, text in ((1, "{%tr for f in figures %}"), (2, "{%tr if f.group_first %}"), (4, "{%tr endif %}")):
+        para(grid.rows[index].cells[0], text, align=LEFT, size=10)
+        for cell in grid.rows[index].cells[1:]:
+            para(cell, size=10)
+    para(grid.rows[6].cells[0], "{%tr endfor %}", align=LEFT, size=10)
+    for cell in grid.rows[6].cells[1:]:
+        para(cell, size=10)
+    group, figure = grid.rows[3].cells, grid.rows[5].cells
+    para(group[0], "{{ f.group_number }}", size=13, bold=True, before=3, after=3)
+    para(group[1], "{{ f.group }}", align=LEFT, size=13, bold=True, before=3, after=3)
+    for cell in group[2:]:
+        para(cell, size=13)
+    for cell, text, align in zip(
+        figure,
+        ["{{ f.stt }}", "{{ f.name }}", "{{ f.measure }}", "{{ f.value_text }}"],
+        [CENTER, LEFT, CENTER, CENTER],
+        strict=True,
+    ):
+        para(cell, text, align=align, size=13, before=3, after=3)
+    return grid
+
+
+REPORT_SECTIONS = [
+    ("II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "shortcomings"),
+    ("III. BÀI HỌC KINH NGHIỆM", "lessons"),
+    ("IV. ĐỀ XUẤT, KIẾN NGHỊ", "proposals"),
+]
+
+
+def heading(document, text: str):
+    return para(document, text, align=LEFT, bold=True, indent=12.7, before=6, after=6, keep_next=True)
+
+
+def report():
+    document = blank_document("Báo cáo sơ kết, tổng kết phong trào")
+    page_numbers_from_page_two(page_setup(document))
+    header_block(document)
+    para(document, "BÁO CÁO", bold=True, before=18)
+    para(document, "{{ subject }}", bold=True)
+    rule(document, 40, TEXT_WIDTH, before=5, after=12)
+    body(
+        document,
+        "Thực hiện kỳ báo cáo “{{ period_title }}” (từ ngày {{ period_starts }} đến ngày {{ period_ends }}), "
+        "{{ body_name }} báo cáo kết quả như sau:",
+    )
+    heading(document, "I. KẾT QUẢ THỰC HIỆN")
+    tag(document, "{%p for line in results %}")
+    body(document, "{{ line }}")
+    tag(document, "{%p endfor %}")
+    tag(document, "{%p if figures %}")
+    body(document, "Kết quả thực hiện các chỉ tiêu chủ yếu:", italic=True).paragraph_format.keep_with_next = True
+    figures_table(document)
+    tag(document, "{%p endif %}")
+    for title, key in REPORT_SECTIONS:
+        heading(document, title)
+        tag(document, f"{{%p for line in {key} %}}")
+        body(document, "{{ line }}")
+        tag(document, "{%p endfor %}")
+    body(
+        document,
+        "Trên đây là báo cáo kết quả thực hiện phong trào Toàn dân bảo vệ an ninh Tổ quốc từ ngày "
+        "{{ period_starts }} đến ngày {{ period_ends }} của {{ body_name }}./.",
+        after=12,
+    )
+    foot_block(document)
+    tiny(document)
+    return document
+
+
+BUILDERS = {
+    "decision.docx": decision,
+    "certificate.docx": certificate,
+    "proposal.docx": proposal,
+    "report.docx": report,
+}
 
 
 def main(out: Path = HERE) -> None:

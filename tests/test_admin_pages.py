@@ -50,16 +50,23 @@ def _role_rows(*rows, blanks=2):
 
 # The index ---------------------------------------------------------------------------------------------------
 
-EVERY_CARD = ["Đơn vị", "Tài khoản & vai trò", "Hình thức khen thưởng", "Đợt thi đua", "Mẫu văn bản"]
-CATALOGUES = ["Đơn vị", "Hình thức khen thưởng", "Đợt thi đua"]
+EVERY_CARD = [
+    "Đơn vị",
+    "Tài khoản & vai trò",
+    "Hình thức khen thưởng",
+    "Đợt thi đua",
+    "Chỉ tiêu báo cáo",
+    "Mẫu văn bản",
+]
+CATALOGUES = ["Đơn vị", "Hình thức khen thưởng", "Đợt thi đua", "Chỉ tiêu báo cáo"]
 
 
 @pytest.mark.parametrize(
     ("username", "cards", "read_only"),
     [
         ("admin", EVERY_CARD, []),
-        ("admin_d", EVERY_CARD, []),
-        ("secretariat_d", [*CATALOGUES, "Mẫu văn bản"], ["Đơn vị"]),
+        ("admin_d", EVERY_CARD, ["Chỉ tiêu báo cáo"]),
+        ("secretariat_d", [*CATALOGUES, "Mẫu văn bản"], ["Đơn vị", "Chỉ tiêu báo cáo"]),
         ("clerk_c1", CATALOGUES, CATALOGUES),
     ],
 )
@@ -267,7 +274,7 @@ def test_district_admin_lists_only_accounts_of_the_district(world, client, auth)
 def test_global_admin_lists_every_account_with_roles_and_state(world, client, auth):
     auth.login("admin")
     page = client.get("/admin/users/")
-    assert len(_usernames(page)) == 16
+    assert len(_usernames(page)) == 18
     row = page.text.split('data-user="reviewer_q1"')[1].split("</tr>")[0]
     assert "Lãnh đạo duyệt, xét – Phường Phan Thiết" in row and "Đang hoạt động" in row
     assert "Quản trị hệ thống – toàn hệ thống" in page.text

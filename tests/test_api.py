@@ -172,6 +172,13 @@ EXPECTED_OPERATIONS = {
     "/api/v1/decisions/{decision_id}/document.pdf": {"get"},
     "/api/v1/decisions/{decision_id}/certificates.pdf": {"get"},
     "/api/v1/award-history": {"get"},
+    "/api/v1/periods": {"get"},
+    "/api/v1/periods/{period_id}": {"get"},
+    "/api/v1/indicators": {"get"},
+    "/api/v1/reports": {"get", "post"},
+    "/api/v1/reports/consolidated": {"get"},
+    "/api/v1/reports/{report_id}": {"get", "patch"},
+    "/api/v1/reports/{report_id}/actions/{action}": {"post"},
 }
 
 

@@ -21,7 +21,7 @@ from workflow.documents.templates import OLE_MAGIC
 from workflow.errors import ValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = ("decision", "certificate", "proposal")
+KINDS = ("decision", "certificate", "proposal", "report")
 
 
 @pytest.mark.parametrize(

@@ -30,9 +30,7 @@ FIGURES = {
 
 def file_all(world, period, state=ReportState.accepted, **states):
     return {
-        code: factories.create_report(
-            world, period, getattr(world, code), values=values, state=states.get(code, state)
-        )
+        code: factories.create_report(world, period, getattr(world, code), values=values, state=states.get(code, state))
         for code, values in FIGURES.items()
     }
 

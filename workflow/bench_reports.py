@@ -51,17 +51,20 @@ def measure(rng: random.Random) -> dict[str, float]:
         _accepted_reports(current, province, communes, indicators, reviewer.id, rng)
     db.session.commit()
 
-    timings, queries = [], []
+    timings, queries, statements = [], [], []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
     for _ in range(RUNS):
         db.session.expire_all()
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
+        statements.clear()
         started = time.perf_counter()
         result = consolidation.consolidate(reviewer, current, province)
         timings.append(time.perf_counter() - started)
-        event.remove(db.engine, "before_cursor_execute", listener)
         queries.append(len(statements))
+    event.remove(db.engine, "before_cursor_execute", count)
     assert result.counts["accepted"] == DISTRICTS * COMMUNES, result.counts
     return {"consolidate_1000_units": statistics.median(timings), "consolidate_queries": max(queries)}
 

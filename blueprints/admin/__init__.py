@@ -1,4 +1,5 @@
-"""Administration and catalogues: units, accounts and roles, award forms, campaigns, Word templates.
+"""Administration and catalogues: units, accounts and roles, award forms, campaigns, report indicators, Word
+templates.
 
 Everyone signed in may browse the units, award forms and campaigns of their scope; changes go through the
 services in workflow.services.admin, which decide who may make them."""
@@ -6,11 +7,12 @@ services in workflow.services.admin, which decide who may make them."""
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from blueprints.admin import award_forms, campaigns, document_templates, units, users
+from blueprints.admin import award_forms, campaigns, document_templates, indicators, units, users
+from workflow import permissions
 from workflow.services import admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (units.bp, users.bp, award_forms.bp, campaigns.bp, document_templates.bp):
+for child in (units.bp, users.bp, award_forms.bp, campaigns.bp, indicators.bp, document_templates.bp):
     bp.register_blueprint(child)
 
 
@@ -26,4 +28,5 @@ def index():
         "admin/index.html",
         administers=admin.administers_some_unit(current_user),
         manages_awards=admin.manages_awards_somewhere(current_user),
+        edits_indicators=permissions.is_global_admin(current_user),
     )

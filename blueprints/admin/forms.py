@@ -8,6 +8,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -22,7 +23,7 @@ from blueprints.forms import Form as PageForm
 from workflow import permissions
 from workflow.models import AwardForm, Campaign, Unit, User
 from workflow.services import admin
-from workflow.states import Level, NomineeKind, Role
+from workflow.states import IndicatorKind, Level, NomineeKind, Role
 
 BAD_CHOICE = "Lựa chọn không hợp lệ."
 BAD_DATE = "Ngày không hợp lệ."
@@ -276,6 +277,50 @@ class CampaignForm(PageForm):
                 "description",
             )
         }
+
+
+# The indicator catalogue ------------------------------------------------------------------------------------
+
+
+INDICATOR_FIELDS = ("code", "name", "group", "measure", "kind", "position", "active")
+
+
+class IndicatorForm(PageForm):
+    """One indicator (chỉ tiêu) of the catalogue every unit reports on."""
+
+    code = StringField(
+        "Mã chỉ tiêu",
+        validators=[DataRequired("Vui lòng nhập mã chỉ tiêu."), Length(max=40, message="Mã chỉ tiêu tối đa 40 ký tự.")],
+    )
+    name = StringField(
+        "Tên chỉ tiêu",
+        validators=[DataRequired("Vui lòng nhập tên chỉ tiêu."), Length(max=255, message="Tên tối đa 255 ký tự.")],
+    )
+    group = StringField(
+        "Nhóm chỉ tiêu",
+        validators=[
+            DataRequired("Vui lòng nhập nhóm chỉ tiêu."),
+            Length(max=255, message="Tên nhóm tối đa 255 ký tự."),
+        ],
+        render_kw={"list": "indicator-groups"},
+    )
+    measure = StringField(
+        "Đơn vị tính",
+        validators=[DataRequired("Vui lòng nhập đơn vị tính."), Length(max=60, message="Đơn vị tính tối đa 60 ký tự.")],
+    )
+    kind = SelectField(
+        "Cách tổng hợp",
+        choices=[SelectChoice(k.value, k.title) for k in IndicatorKind],
+        default=IndicatorKind.sum.value,
+        invalid_choice_message=BAD_CHOICE,
+    )
+    position = IntegerField("Thứ tự hiển thị", validators=[Optional()])
+    active = BooleanField(
+        "Đang sử dụng (bỏ chọn khi thôi báo cáo chỉ tiêu này; số liệu đã có vẫn được giữ)", default=True
+    )
+
+    def service_data(self) -> dict:
+        return {name: getattr(self, name).data for name in INDICATOR_FIELDS}
 
 
 # Word templates ----------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ generated from the schemas and decorators. Bearer tokens only; errors are `{"err
 from flask import Flask
 from flask_smorest import Api
 
-from blueprints.api import admin, attachments, auth, decisions, nominations
+from blueprints.api import admin, attachments, auth, decisions, nominations, reports
 from blueprints.api.schemas import Error
 from blueprints.errors import http_error
 from workflow.extensions import csrf
@@ -32,6 +32,6 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         BEARER, {"type": "http", "scheme": "bearer", "description": "Mã từ POST /api/v1/tokens."}
     )
-    for blueprint in (auth.tokens, auth.account, nominations.bp, attachments.bp, decisions.bp, admin.bp):
+    for blueprint in (auth.tokens, auth.account, nominations.bp, attachments.bp, decisions.bp, reports.bp, admin.bp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

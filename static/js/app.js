@@ -4,3 +4,26 @@ document.addEventListener("change", (event) => {
   if (!all) return;
   document.querySelectorAll(all.dataset.selectAll).forEach((box) => { box.checked = all.checked; });
 });
+
+// Opening a review period: the suggested title follows the kind, the years and the collecting unit, until the
+// user writes a title of their own. The patterns come from the server (blueprints/reports/period_forms.py).
+document.addEventListener("change", (event) => {
+  const form = event.target.closest("[data-period-form]");
+  if (!form || event.target.name === "title") return;
+  const title = form.elements.title;
+  const patterns = JSON.parse(title.dataset.titlePatterns || "{}");
+  const unit = form.elements.owner_unit_id.selectedOptions[0];
+  const starts = form.elements.starts_on.value;
+  const ends = form.elements.ends_on.value;
+  const pattern = patterns[form.elements.kind.value];
+  if (!pattern || !unit || !unit.dataset.name || !starts || !ends) return;
+  if (title.value && title.value !== title.dataset.suggested) return;
+  const values = {
+    half: Number(starts.slice(5, 7)) <= 6 ? "đầu" : "cuối",
+    start_year: starts.slice(0, 4),
+    year: ends.slice(0, 4),
+    unit: unit.dataset.name,
+  };
+  title.value = pattern.replace(/\{(\w+)\}/g, (_, key) => values[key]);
+  title.dataset.suggested = title.value;
+});

@@ -9,6 +9,8 @@ keys are in docs_templates/.
 from workflow.documents import context as _context
 from workflow.documents.pdf import PdfUnavailable, pdf_available, to_pdf
 from workflow.documents.render import DOCX_CONTENT_TYPE, render, stored
+from workflow.documents.report import filename as report_filename
+from workflow.documents.report import report_document
 from workflow.documents.templates import KINDS, default_template, template_for, validate_template
 from workflow.documents.vietnamese import ascii_slug
 
@@ -21,6 +23,8 @@ __all__ = [
     "pdf_available",
     "preview_decision",
     "proposal_document",
+    "report_document",
+    "report_filename",
     "template_for",
     "to_pdf",
     "validate_template",

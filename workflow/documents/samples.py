@@ -5,7 +5,8 @@ builders read, so a sample context has exactly the keys a real one has. The name
 from datetime import date
 from types import SimpleNamespace
 
-from workflow.documents import context
+from workflow import catalogue
+from workflow.documents import context, report
 
 SAMPLE_DAY = date(2023, 5, 24)
 
@@ -78,12 +79,46 @@ def decision(*, issued: bool = True) -> SimpleNamespace:
     )
 
 
+# Lạc Dương's figures over 2014–2023 (seed 003), some of them.
+_REPORT_FIGURES = {"TT_BUOI": 289, "TT_LUOT": 35000, "TB_TIN": 480, "TB_VU": 70, "VK_VU_KHI": 85, "AT_KDC": (24, 34)}
+
+
+def review_report() -> SimpleNamespace:
+    """The district's report to the province on the 2014–2023 phase, its narrative naming an awkward company."""
+    indicators = {row["code"]: SimpleNamespace(id=n, **row) for n, row in enumerate(catalogue.rows(), start=1)}
+    values = [
+        SimpleNamespace(indicator=indicators[code], value=v[0], total=v[1])
+        if isinstance(v, tuple)
+        else SimpleNamespace(indicator=indicators[code], value=v, total=None)
+        for code, v in _REPORT_FIGURES.items()
+    ]
+    period = SimpleNamespace(
+        title="Tổng kết phong trào Toàn dân bảo vệ ANTQ giai đoạn 2014 – 2023",
+        kind="phase",
+        starts_on=date(2014, 1, 1),
+        ends_on=date(2023, 12, 31),
+        owner_unit=_PROVINCE,
+    )
+    return SimpleNamespace(
+        unit=_DISTRICT,
+        period=period,
+        values=values,
+        results="Tổ chức 289 buổi tuyên truyền với 35.000 lượt người tham dự.\n\n"
+        "Phối hợp với Công ty TNHH Đức & Minh <Chi nhánh 2> lắp đặt “Camera an ninh” tại 12 khu dân cư.",
+        shortcomings='Một số mô hình "tự quản" hoạt động còn hình thức.',
+        lessons="Phát huy vai trò người có uy tín: " + "già làng, trưởng bản, chức sắc tôn giáo; " * 10,
+        proposals="Đề nghị Công an tỉnh hỗ trợ kinh phí duy trì mô hình.",
+    )
+
+
 def context_for(kind: str) -> dict:
-    """A full sample context of a template kind ('decision', 'certificate', 'proposal')."""
+    """A full sample context of a template kind ('decision', 'certificate', 'proposal', 'report')."""
     if kind == "decision":
         return context.decision_context(decision())
     if kind == "certificate":
         return context.certificate_context(decision())
     if kind == "proposal":
         return context.proposal_context(_COMMUNE, _CAMPAIGN, _nominations(), today=SAMPLE_DAY)
+    if kind == "report":
+        return report.report_context(review_report(), today=SAMPLE_DAY)
     raise ValueError(kind)

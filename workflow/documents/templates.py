@@ -23,12 +23,14 @@ KINDS = {  # kind → (default file in docs_templates/, Vietnamese title)
     "decision": ("decision.docx", "Quyết định khen thưởng (kèm danh sách)"),
     "certificate": ("certificate.docx", "Giấy khen (mỗi trang một người, tập thể)"),
     "proposal": ("proposal.docx", "Tờ trình đề nghị khen thưởng của cấp xã"),
+    "report": ("report.docx", "Báo cáo sơ kết, tổng kết phong trào (kèm bảng số liệu)"),
 }
 # A template that left these out would silently drop awardees from the document.
 REQUIRED = {
     "decision": {"collectives", "individuals"},
     "certificate": {"certificates"},
     "proposal": {"collectives", "individuals"},
+    "report": {"figures", "results", "shortcomings", "lessons", "proposals"},  # nor a report its figures or text
 }
 MAX_SIZE = 5 * 1024 * 1024
 MAX_UNCOMPRESSED = 50 * 1024 * 1024  # the sum of the parts' sizes, as the archive declares them
@@ -154,8 +156,8 @@ def _check_variables(kind: str, data: bytes) -> None:
     missing = sorted(REQUIRED[kind] - used)
     if missing:
         raise ValidationError(
-            f"Mẫu thiếu danh sách bắt buộc: {', '.join(missing)}; thiếu thì văn bản sẽ bỏ sót người được khen "
-            "(xem mẫu mặc định và docs_templates/README.md)."
+            f"Mẫu thiếu phần bắt buộc: {', '.join(missing)}; thiếu thì văn bản sẽ bỏ sót nội dung "
+            "(người được khen, số liệu hoặc các phần của báo cáo; xem mẫu mặc định và docs_templates/README.md)."
         )
 
 

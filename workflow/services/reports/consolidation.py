@@ -21,6 +21,8 @@ from workflow.services.reports import indicators as catalogue
 from workflow.services.reports import periods
 from workflow.states import ReportState, Role
 
+NOT_FOUND = "Không tìm thấy số liệu tổng hợp của đơn vị này trong kỳ báo cáo."
+
 
 @dataclass
 class Figure:
@@ -140,7 +142,7 @@ def consolidate(actor: User, period: ReviewPeriod, unit: Unit, *, today: date | 
     """The consolidated figures of `unit`'s subtree in the period. The unit must lie in the period's collecting
     subtree and in the actor's view; NotFound otherwise."""
     if not period.owner_unit.contains(unit) or not permissions.has_role_over(actor, unit, *Role):
-        raise NotFound("Không tìm thấy số liệu tổng hợp của đơn vị này trong kỳ báo cáo.")
+        raise NotFound(NOT_FOUND)
     today = today or clock.today()
     indicators = catalogue.catalogue(include_inactive=True)
     cleared_at = unit.ancestor_ids
@@ -258,3 +260,24 @@ def _history(period: ReviewPeriod, unit: Unit) -> list[tuple[ReviewPeriod, dict[
             value=int(value), total=None if total is None else int(total), reports=count
         )
     return [(p, totals[p.id]) for p in earlier]
+
+
+def default_unit(actor: User, period: ReviewPeriod) -> Unit:
+    """The unit the actor sees a period from: the collecting unit when they sit at or above it, else their
+    highest unit inside its subtree. NotFound when they have none there."""
+    owner = period.owner_unit
+    held = permissions.role_units(actor, *Role)
+    if permissions.is_global_admin(actor) or any(unit.contains(owner) for unit in held):
+        return owner
+    inside = [unit for unit in held if owner.contains(unit)]
+    if not inside:
+        raise NotFound(NOT_FOUND)
+    return min(inside, key=lambda unit: len(unit.ancestor_ids))
+
+
+def upper_unit(actor: User, period: ReviewPeriod, unit: Unit) -> Unit | None:
+    """The unit above `unit`, while it is still inside the collecting subtree and the actor's view."""
+    parent = unit.parent
+    if unit.id == period.owner_unit_id or parent is None or not period.owner_unit.contains(parent):
+        return None
+    return parent if permissions.has_role_over(actor, parent, *Role) else None

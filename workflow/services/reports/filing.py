@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from workflow import clock, machine, permissions
-from workflow.errors import Conflict, NotFound, ValidationError
+from workflow.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from workflow.extensions import db
 from workflow.models import Indicator, Report, ReportEvent, ReportValue, ReviewPeriod, Unit, User
 from workflow.permissions import require
@@ -69,7 +69,7 @@ def create(actor: User, period: ReviewPeriod, data: Mapping[str, Any], *, today:
     existing = of(period, unit)
     if existing is not None:
         raise Conflict(f"{unit.name} đã có báo cáo cho “{period.title}” (số {existing.id}): mở báo cáo đó để sửa.")
-    report = Report(period=period, unit=unit, created_by_id=actor.id, state=ReportState.draft.value)
+    report = Report(period=period, unit=unit, unit_id=unit.id, created_by_id=actor.id, state=ReportState.draft.value)
     report.review_chain = machine.chain_up_to(unit, period.owner_unit_id)
     report.awaiting_role, report.awaiting_unit_id = machine.awaiting(report)
     _apply(report, data)
@@ -99,6 +99,34 @@ def require_editable(actor: User, report: Report) -> None:
     require(None if permissions.can_manage_for(actor, report.unit) else "Chỉ cán bộ của đơn vị mới được sửa báo cáo.")
     if not report.state_enum.is_editable:
         raise Conflict(f"Báo cáo đang ở trạng thái “{report.state_enum.title}”, không thể sửa.")
+
+
+def edit_denial(actor: User, report: Report) -> str | None:
+    """Why the actor may not change the report now (None: they may)."""
+    try:
+        require_editable(actor, report)
+    except (PermissionDenied, Conflict) as denial:
+        return denial.message
+    return None
+
+
+def overview(actor: User, periods: list[ReviewPeriod]) -> list[dict]:
+    """Each period with the reports of the actor's own units it expects, whether the actor collects it, and whether
+    they may file for units below their own."""
+    held = permissions.role_units(actor, *permissions.Role)
+    rows = []
+    for period in periods:
+        filers = filing_units(actor, period)
+        own = {u.id: u for u in held if period.expects(u)}
+        rows.append(
+            {
+                "period": period,
+                "collects": any(u.id == period.owner_unit_id for u in held),
+                "own": [(unit, of(period, unit), unit in filers) for unit in own.values()],
+                "files_for_others": any(unit.id not in own for unit in filers),
+            }
+        )
+    return rows
 
 
 def perform(actor: User, report: Report, action: str, *, comment: str = "", version=None, today: date | None = None):

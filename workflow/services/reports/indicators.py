@@ -29,11 +29,20 @@ def get(indicator_id) -> Indicator:
     return load(Indicator, indicator_id, "chỉ tiêu")
 
 
-def save(actor: User, data: Mapping[str, Any], indicator: Indicator | None = None) -> Indicator:
-    """Add or change an indicator. Only a global administrator edits the catalogue every unit reports on.
-    A kind cannot change once reports carry the indicator: their figures would change meaning."""
-    if not permissions.is_global_admin(actor):
+def can_edit(actor: User) -> bool:
+    """Only a global administrator edits the catalogue every unit reports on."""
+    return permissions.is_global_admin(actor)
+
+
+def require_editor(actor: User) -> None:
+    if not can_edit(actor):
         deny("Chỉ quản trị hệ thống mới được sửa danh mục chỉ tiêu.")
+
+
+def save(actor: User, data: Mapping[str, Any], indicator: Indicator | None = None) -> Indicator:
+    """Add or change an indicator (PermissionDenied unless can_edit). A kind cannot change once reports carry the
+    indicator: their figures would change meaning."""
+    require_editor(actor)
     errors: dict[str, str] = {}
     code = clean(data.get("code")).upper()
     if not CODE.match(code):

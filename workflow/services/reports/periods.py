@@ -53,6 +53,16 @@ def _can_sit_below(level: Level, owner: Level) -> bool:
     return owner in parents or any(_can_sit_below(parent, owner) for parent in parents)
 
 
+MANAGERS_ONLY = "Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị mới được mở, sửa kỳ báo cáo."
+
+
+def require_manager(actor: User, period: ReviewPeriod | None = None) -> None:
+    """PermissionDenied unless the actor may open periods (without `period`) or change this one."""
+    units = [period.owner_unit] if period is not None else owner_units(actor)
+    if not any(permissions.can_manage_periods(actor, unit) for unit in units):
+        deny(MANAGERS_ONLY)
+
+
 def save(actor: User, data: Mapping[str, Any], period: ReviewPeriod | None = None) -> ReviewPeriod:
     """Open or change a period of a unit whose secretariat or admin the actor is. Raises ValidationError,
     PermissionDenied; a period that has reports keeps its collecting unit."""
@@ -60,7 +70,7 @@ def save(actor: User, data: Mapping[str, Any], period: ReviewPeriod | None = Non
     owner = load(Unit, data.get("owner_unit_id"), "đơn vị tổng hợp")
     for unit in {owner, period.owner_unit} if period is not None else {owner}:
         if not permissions.can_manage_periods(actor, unit):
-            deny("Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn vị mới được mở kỳ báo cáo.")
+            deny(MANAGERS_ONLY)
     title = required_text(data, "title", "tên kỳ báo cáo", errors)
     kind = data.get("kind")
     if kind not in {k.value for k in PeriodKind}:
@@ -146,3 +156,9 @@ def child_period(period: ReviewPeriod, unit: Unit) -> ReviewPeriod | None:
         .order_by(ReviewPeriod.id)
         .limit(1)
     )
+
+
+def related(actor: User, period: ReviewPeriod) -> tuple[ReviewPeriod | None, list[ReviewPeriod]]:
+    """The period above this one and those below it, among the ones the actor may see."""
+    seen = visible(actor)
+    return next((p for p in seen if p.id == period.parent_id), None), [p for p in seen if p.parent_id == period.id]
