@@ -396,7 +396,7 @@ def test_when_rendering_fails_nothing_of_the_issue_remains_and_the_number_is_not
     documents_before = count(IssuedDocument)
     version = decision.version
 
-    def broken(decision):
+    def broken(decision, *args):
         raise RenderingFailed("Mẫu Word hỏng")
 
     working = documents.issue_documents

@@ -31,12 +31,13 @@ __all__ = [
 ]
 
 
-def issue_documents(decision) -> list[dict]:
+def issue_documents(decision, nominations=None) -> list[dict]:
     """Render the documents of a decision being issued, as dicts with the IssuedDocument columns:
-    kind ('decision', 'certificates'), filename, content_type, template_label, sha256, size, data."""
+    kind ('decision', 'certificates'), filename, content_type, template_label, sha256, size, data.
+    `nominations` are the decision's in the order of its annex, if the caller has them already."""
     # "15-QD-UBND-2023": ASCII only, safe in any file system and Content-Disposition header.
     reference = "-".join(str(part) for part in (ascii_slug(decision.reference), decision.year) if part)
-    decision_context = _context.decision_context(decision)
+    decision_context = _context.decision_context(decision, nominations)
     certificate_context = _context.with_certificates(decision_context)
     title = ascii_slug(decision_context["award_title"].capitalize(), limit=40) or "Giay-khen"
     documents = []

@@ -13,11 +13,14 @@ SIGNING_FORMS = {"KT": "KT.", "TM": "TM.", "Q": "Q."}
 KIND_TITLES = {kind.value: kind.title for kind in NomineeKind}
 
 
-def decision_context(decision) -> dict:
+def decision_context(decision, nominations=None) -> dict:
     """Everything the decision and its annex print. A decision without a number or date yet (a draft) shows the
-    number as "…" and the day and month as blanks to fill in, and carries the mark "DỰ THẢO"."""
+    number as "…" and the day and month as blanks to fill in, and carries the mark "DỰ THẢO".
+    `nominations` are the decision's in the order of its annex, if the caller has them already."""
     context = _decision_header(decision)
-    rows = nomination_rows([item.nomination for item in decision.items], context["campaign_title"])
+    if nominations is None:
+        nominations = [item.nomination for item in decision.items]
+    rows = nomination_rows(nominations, context["campaign_title"])
     collectives = _numbered([row for row in rows if row["kind"] == NomineeKind.collective])
     individuals = _numbered([row for row in rows if row["kind"] == NomineeKind.individual])
     return context | {
@@ -129,14 +132,19 @@ def proposal_context(unit, campaign, nominations, *, today: date | None = None) 
 
 def nomination_rows(nominations, campaign_title: str = "") -> list[dict]:
     """One row per nomination, in the given order, with what the lists and certificates print."""
+    units, forms = {}, {}  # a handful of units and forms for thousands of rows: each written out once
     rows = []
     for nomination in nominations:
+        if id(nomination.unit) not in units:
+            unit = vn.line(nomination.unit.name)
+            units[id(nomination.unit)] = (unit, fold(vn.place_name(unit)))
+        if id(nomination.award_form) not in forms:
+            forms[id(nomination.award_form)] = vn.line(nomination.award_form.name)
+        unit, place = units[id(nomination.unit)]
         name, position = vn.line(nomination.nominee_name), vn.line(nomination.position)
-        unit = vn.line(nomination.unit.name)
-        place = vn.place_name(unit)
         # "Tổ trưởng, Thị trấn X" but not "Chủ tịch UBND xã Y, Xã Y": the unit is written once.
-        repeated = vn.mentions(position, place) or (
-            nomination.nominee_kind == NomineeKind.collective and vn.mentions(name, place)
+        repeated = bool(place) and (
+            place in fold(position) or (nomination.nominee_kind == NomineeKind.collective and place in fold(name))
         )
         achievements = vn.text(nomination.achievements)
         rows.append(
@@ -149,7 +157,7 @@ def nomination_rows(nominations, campaign_title: str = "") -> list[dict]:
                 "position_unit": position if repeated else ", ".join(part for part in (position, unit) if part),
                 "achievements": achievements,
                 "achievement_line": _achievement_line(achievements, campaign_title),
-                "award_form_name": vn.line(nomination.award_form.name),
+                "award_form_name": forms[id(nomination.award_form)],
             }
         )
     return rows
@@ -167,7 +175,13 @@ def _achievement_line(achievements: str, campaign_title: str) -> str:
         return f"Đã có thành tích xuất sắc{occasion}."
     if not summary.endswith((".", "!", "?", "…")):
         summary += "."
-    return summary if fold(summary).startswith("da co thanh tich") else f"Đã có thành tích {vn.lower_first(summary)}"
+    return summary if _starts_folded(summary, "da co thanh tich") else f"Đã có thành tích {vn.lower_first(summary)}"
+
+
+def _starts_folded(text: str, folded: str) -> bool:
+    """fold(text).startswith(folded), folding only the head of a long text when that is enough to tell."""
+    head = fold(text[: len(folded) + 8])
+    return (head if len(head) > len(folded) else fold(text)).startswith(folded)
 
 
 def _clauses(value: str) -> list[str]:
