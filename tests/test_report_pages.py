@@ -300,6 +300,21 @@ def test_consolidated_page_runs_a_constant_number_of_queries(world, period, clie
     assert len(many) == len(few), "\n".join(many)
 
 
+def test_the_periods_list_runs_a_constant_number_of_queries(world, period, client, auth, count_queries):
+    factories.create_report(world, period, world.c1, values=FIGURES["c1"])
+    auth.login("clerk_c1")
+    db.session.commit()
+    with count_queries() as few:
+        assert client.get("/reports/").status_code == 200
+    for year in (2021, 2022, 2023):
+        factories.create_report(world, factories.create_period(world, year=year), world.c1, values={"TB_TIN": 3})
+    db.session.commit()
+    with count_queries() as many:
+        page = client.get("/reports/")
+    assert page.status_code == 200 and page.text.count("Lập báo cáo") >= 1
+    assert len(many) == len(few), "\n".join(many)
+
+
 def test_consolidated_workbook_downloads_as_xlsx(world, period, client, auth):
     factories.create_report(world, period, world.c1, values=FIGURES["c1"], state="accepted")
     auth.login("reviewer_d")

@@ -93,23 +93,7 @@ def proposal_context(unit, campaign, nominations, *, today: date | None = None) 
     administrative = unit.level in vn.ADMINISTRATIVE_LEVELS
     symbol = "TTr-UBND" if administrative else "TTr"
     addressees = list(dict.fromkeys(_addressee(n.award_form) for n in nominations))
-    place = vn.place_name(unit.name)
-    return {
-        "draft": False,
-        "draft_mark": "",
-        "parent_body": vn.body_caps(unit.parent.name, unit.parent.level) if unit.parent else "",
-        "issuing_body": vn.body_caps(unit.name, unit.level),
-        "unit_name": vn.line(unit.name),
-        "body_name": vn.body_name(unit.name, unit.level),
-        "symbol": symbol,
-        "number": vn.BLANK_NUMBER,
-        "reference": f"{vn.BLANK_NUMBER}/{symbol}",
-        "place": place,
-        "day": vn.BLANK_DAY,
-        "month": vn.BLANK_DAY,
-        "year": str(year),
-        "date_text": vn.date_text(None, year),
-        "date_line": vn.date_line(place, None, year),
+    return unsigned_header(unit, symbol, vn.place_name(unit.name), year, number=vn.BLANK_NUMBER) | {
         "subject": "Về việc đề nghị khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong "
         + vn.line(campaign.title),
         "addressees": addressees,
@@ -209,3 +193,25 @@ def _forms(rows: list[dict]) -> list[dict]:
 def _addressee(award_form) -> str:
     owner = award_form.owner_unit
     return vn.issuer_title(award_form.name, award_form.authority, owner.name if owner else "")
+
+
+def unsigned_header(unit, symbol: str, place: str, year: int, *, number: str) -> dict:
+    """The header of a document a unit sends up (a Tờ trình, a report): its bodies, then "Số" and the date left
+    blank for the unit's office to fill in when it is signed."""
+    return {
+        "draft": False,
+        "draft_mark": "",
+        "parent_body": vn.body_caps(unit.parent.name, unit.parent.level) if unit.parent else "",
+        "issuing_body": vn.body_caps(unit.name, unit.level),
+        "unit_name": vn.line(unit.name),
+        "body_name": vn.body_name(unit.name, unit.level),
+        "symbol": symbol,
+        "number": number,
+        "reference": f"{number}/{symbol}",
+        "place": place,
+        "day": vn.BLANK_DAY,
+        "month": vn.BLANK_DAY,
+        "year": str(year),
+        "date_text": vn.date_text(None, year),
+        "date_line": vn.date_line(place, None, year),
+    }

@@ -7,6 +7,7 @@ from datetime import date
 from workflow import clock
 from workflow.documents import templates as _templates  # the module, not its names: templates → samples → here
 from workflow.documents import vietnamese as vn
+from workflow.documents.context import unsigned_header
 from workflow.documents.render import render
 from workflow.states import IndicatorKind, Level, PeriodKind
 
@@ -43,22 +44,7 @@ def report_context(report, *, today: date | None = None) -> dict:
     administrative = unit.level != Level.agency
     symbol = "BC-UBND" if administrative else "BC"
     place = vn.place_name(_administrative_unit(unit).name)
-    return {
-        "draft": False,
-        "draft_mark": "",
-        "parent_body": vn.body_caps(unit.parent.name, unit.parent.level) if unit.parent else "",
-        "issuing_body": vn.body_caps(unit.name, unit.level),
-        "unit_name": vn.line(unit.name),
-        "body_name": vn.body_name(unit.name, unit.level),
-        "symbol": symbol,
-        "number": vn.BLANK_DAY,
-        "reference": f"{vn.BLANK_DAY}/{symbol}",
-        "place": place,
-        "day": vn.BLANK_DAY,
-        "month": vn.BLANK_DAY,
-        "year": str(year),
-        "date_text": vn.date_text(None, year),
-        "date_line": vn.date_line(place, None, year),
+    return unsigned_header(unit, symbol, place, year, number=vn.BLANK_DAY) | {
         "subject": _subject(period),
         "period_title": vn.line(period.title),
         "period_kind": PeriodKind(period.kind).title,

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -15,3 +16,31 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+class HistoryEntry:
+    """The columns of one row of a workflow's history (a nomination's, a report's); the row's owner is the
+    subclass's own foreign key. Rows are append-only: see append_only()."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    @declared_attr
+    def actor(cls) -> Mapped["User"]:  # noqa: F821
+        return relationship("User", lazy="joined")
+
+
+def append_only(model, message: str) -> None:
+    """Refuse any update or delete of `model`'s rows through the ORM: history is written with the change it
+    records, never altered."""
+
+    def refuse(mapper, connection, target):
+        raise RuntimeError(message)
+
+    event.listen(model, "before_update", refuse)
+    event.listen(model, "before_delete", refuse)

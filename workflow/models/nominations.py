@@ -9,13 +9,12 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    event,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from workflow.extensions import db
 from workflow.models.awards import AwardForm, Campaign
-from workflow.models.base import Timestamp, utcnow
+from workflow.models.base import HistoryEntry, Timestamp, append_only, utcnow
 from workflow.models.units import Unit
 from workflow.models.users import User
 from workflow.states import NomineeKind, State
@@ -111,25 +110,13 @@ class Attachment(db.Model):
     uploaded_by: Mapped[User] = relationship()
 
 
-class NominationEvent(db.Model):
-    """One row of a nomination's history. Append-only: written with the change it records, never altered."""
+class NominationEvent(HistoryEntry, db.Model):
+    """One row of a nomination's history."""
 
     __tablename__ = "nomination_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
-    action: Mapped[str] = mapped_column(String(20))
-    from_state: Mapped[str | None] = mapped_column(String(30))
-    to_state: Mapped[str] = mapped_column(String(30))
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
-
     nomination: Mapped[Nomination] = relationship(back_populates="events")
-    actor: Mapped[User] = relationship(lazy="joined")
 
 
-@event.listens_for(NominationEvent, "before_update")
-@event.listens_for(NominationEvent, "before_delete")
-def _history_is_append_only(mapper, connection, target):
-    raise RuntimeError("Lịch sử xử lý hồ sơ chỉ được ghi thêm, không được sửa hoặc xóa.")
+append_only(NominationEvent, "Lịch sử xử lý hồ sơ chỉ được ghi thêm, không được sửa hoặc xóa.")

@@ -11,12 +11,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflow.extensions import db
-from workflow.models.base import Timestamp, utcnow
+from workflow.models.base import HistoryEntry, Timestamp, append_only, utcnow
 from workflow.models.units import Unit
 from workflow.models.users import User
 from workflow.states import IndicatorKind, PeriodKind, ReportState
@@ -167,25 +166,13 @@ class ReportValue(db.Model):
     indicator: Mapped[Indicator] = relationship(lazy="joined", innerjoin=True)
 
 
-class ReportEvent(db.Model):
-    """One row of a report's history. Append-only: written with the change it records, never altered."""
+class ReportEvent(HistoryEntry, db.Model):
+    """One row of a report's history."""
 
     __tablename__ = "report_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
-    action: Mapped[str] = mapped_column(String(20))
-    from_state: Mapped[str | None] = mapped_column(String(30))
-    to_state: Mapped[str] = mapped_column(String(30))
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
-
     report: Mapped[Report] = relationship(back_populates="events")
-    actor: Mapped[User] = relationship(lazy="joined")
 
 
-@event.listens_for(ReportEvent, "before_update")
-@event.listens_for(ReportEvent, "before_delete")
-def _history_is_append_only(mapper, connection, target):
-    raise RuntimeError("Lịch sử xử lý báo cáo chỉ được ghi thêm, không được sửa hoặc xóa.")
+append_only(ReportEvent, "Lịch sử xử lý báo cáo chỉ được ghi thêm, không được sửa hoặc xóa.")

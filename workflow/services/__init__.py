@@ -4,8 +4,9 @@ the caller (one request, one CLI command) commits once."""
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from workflow.errors import Conflict
+from workflow.errors import Conflict, NotFound
 from workflow.extensions import db
+from workflow.states import Action
 
 STALE = "Hồ sơ vừa được người khác thay đổi hoặc xử lý. Vui lòng tải lại trang và thực hiện lại."
 
@@ -33,3 +34,14 @@ def check_version(current: int, expected: int | str | None) -> None:
         raise Conflict("Phiên bản hồ sơ không hợp lệ. Vui lòng tải lại trang.") from None
     if expected != current:
         raise Conflict(STALE)
+
+
+def action_named(name: str, allowed: tuple[Action, ...], *, of: str = "") -> Action:
+    """The action called `name` if it is one of `allowed`; NotFound otherwise (as a URL naming no action)."""
+    try:
+        action = Action(name)
+    except ValueError:
+        action = None
+    if action not in allowed:
+        raise NotFound(f"Không có thao tác “{name}”{of}.")
+    return action

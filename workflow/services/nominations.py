@@ -12,7 +12,7 @@ from workflow.errors import Conflict, DomainError, NotFound, ValidationError
 from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Nomination, Unit, User
 from workflow.permissions import require
-from workflow.services import check_version, flush
+from workflow.services import action_named, check_version, flush
 from workflow.states import USER_ACTIONS, Action, NomineeKind, State
 from workflow.text import clean, fold
 
@@ -80,7 +80,7 @@ def perform(
     today: date | None = None,
 ) -> Nomination:
     """Take a workflow action. Raises Conflict (wrong state, stale), PermissionDenied, ValidationError."""
-    action = _action(action)
+    action = action_named(action, USER_ACTIONS)
     check_version(nomination.version, version)
     comment = clean(comment)
     if action not in machine.allowed_actions(nomination):
@@ -105,7 +105,7 @@ class BulkResult:
 
 def perform_many(actor: User, ids: Iterable[int], action: str, *, comment: str = "") -> BulkResult:
     """Take one action on many nominations; each succeeds or is skipped with its reason, independently."""
-    action = _action(action)
+    action = action_named(action, USER_ACTIONS)
     if action.needs_reason and not clean(comment):
         raise ValidationError(
             f"Cần ghi rõ lý do khi “{action.title.lower()}”.", fields={"comment": "Vui lòng nhập lý do."}
@@ -139,16 +139,6 @@ def available_actions(actor: User, nomination: Nomination) -> list[Action]:
 
 def _missing() -> Nomination:
     raise NotFound("Không tìm thấy hồ sơ đề nghị.")
-
-
-def _action(name: str) -> Action:
-    try:
-        action = Action(name)
-    except ValueError:
-        action = None
-    if action not in USER_ACTIONS:
-        raise NotFound(f"Không có thao tác “{name}”.")
-    return action
 
 
 def _prepare_submission(actor: User, nomination: Nomination, today: date) -> None:

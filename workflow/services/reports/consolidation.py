@@ -182,7 +182,7 @@ def consolidate(actor: User, period: ReviewPeriod, unit: Unit, *, today: date | 
             bucket.expected += 1
             bucket.accepted += status.state == ReportState.accepted
 
-    history = _history(period, unit)
+    history = _history(period, unit, accepted)
     previous = history[-2][1] if len(history) > 1 else None
     present = set(accepted) | set(provisional)
     lines = [
@@ -233,11 +233,13 @@ def _statuses(period: ReviewPeriod, unit: Unit, today: date) -> list[Status]:
     return statuses
 
 
-def _history(period: ReviewPeriod, unit: Unit) -> list[tuple[ReviewPeriod, dict[int, Figure]]]:
-    """The accepted totals of this period and the earlier ones of its kind, oldest first: for the comparison
-    with the previous period and the chart over periods. One query for all of them."""
+def _history(
+    period: ReviewPeriod, unit: Unit, accepted: dict[int, Figure]
+) -> list[tuple[ReviewPeriod, dict[int, Figure]]]:
+    """The accepted totals of this period (`accepted`, already summed) and the earlier ones of its kind, oldest
+    first: for the comparison with the previous period and the chart over periods. One query for the earlier ones."""
     earlier = periods.history(period)
-    totals: dict[int, dict[int, Figure]] = {p.id: {} for p in earlier}
+    totals: dict[int, dict[int, Figure]] = {p.id: {} for p in earlier if p.id != period.id}
     rows = db.session.execute(
         select(
             Report.period_id,
@@ -259,6 +261,7 @@ def _history(period: ReviewPeriod, unit: Unit) -> list[tuple[ReviewPeriod, dict[
         totals[period_id][indicator_id] = Figure(
             value=int(value), total=None if total is None else int(total), reports=count
         )
+    totals[period.id] = dict(accepted)
     return [(p, totals[p.id]) for p in earlier]
 
 

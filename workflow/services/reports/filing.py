@@ -13,7 +13,7 @@ from workflow.errors import Conflict, NotFound, PermissionDenied, ValidationErro
 from workflow.extensions import db
 from workflow.models import Indicator, Report, ReportEvent, ReportValue, ReviewPeriod, Unit, User
 from workflow.permissions import require
-from workflow.services import check_version, flush
+from workflow.services import action_named, check_version, flush
 from workflow.services.reports import indicators as catalogue
 from workflow.states import REPORT_ACTIONS, Action, ReportState
 from workflow.text import clean
@@ -112,18 +112,36 @@ def edit_denial(actor: User, report: Report) -> str | None:
 
 def overview(actor: User, periods: list[ReviewPeriod]) -> list[dict]:
     """Each period with the reports of the actor's own units it expects, whether the actor collects it, and whether
-    they may file for units below their own."""
+    they may file for units below their own. Two queries whatever the number of periods."""
     held = permissions.role_units(actor, *permissions.Role)
+    levels = {level for period in periods for level in period.reporting_levels}
+    clerk_scope = []
+    if periods and permissions.role_units(actor, permissions.Role.clerk):
+        clerk_scope = list(
+            db.session.scalars(
+                select(Unit).where(
+                    Unit.level.in_(levels), permissions.subtree_filter(actor, Unit.path, permissions.Role.clerk)
+                )
+            )
+        )
+    reports = {
+        (r.period_id, r.unit_id): r
+        for r in db.session.scalars(
+            select(Report).where(
+                Report.period_id.in_([p.id for p in periods]), Report.unit_id.in_([u.id for u in held])
+            )
+        )
+    }
     rows = []
     for period in periods:
-        filers = filing_units(actor, period)
+        filers = {u.id for u in clerk_scope if period.expects(u)}
         own = {u.id: u for u in held if period.expects(u)}
         rows.append(
             {
                 "period": period,
                 "collects": any(u.id == period.owner_unit_id for u in held),
-                "own": [(unit, of(period, unit), unit in filers) for unit in own.values()],
-                "files_for_others": any(unit.id not in own for unit in filers),
+                "own": [(unit, reports.get((period.id, unit.id)), unit.id in filers) for unit in own.values()],
+                "files_for_others": any(unit_id not in own for unit_id in filers),
             }
         )
     return rows
@@ -131,7 +149,7 @@ def overview(actor: User, periods: list[ReviewPeriod]) -> list[dict]:
 
 def perform(actor: User, report: Report, action: str, *, comment: str = "", version=None, today: date | None = None):
     """Submit, approve or return a report. Raises Conflict, PermissionDenied, ValidationError, NotFound."""
-    action = _action(action)
+    action = action_named(action, REPORT_ACTIONS, of=" với báo cáo")
     check_version(report.version, version)
     comment = clean(comment)
     if action not in machine.allowed_actions(report):
@@ -169,16 +187,6 @@ def history(report: Report) -> list[ReportEvent]:
 def figures(report: Report) -> dict[str, dict[str, int | None]]:
     """The report's figures by indicator code: {"value": ..., "total": ...} (total only for ratios)."""
     return {v.indicator.code: {"value": v.value, "total": v.total} for v in report.values}
-
-
-def _action(name: str) -> Action:
-    try:
-        action = Action(name)
-    except ValueError:
-        action = None
-    if action not in REPORT_ACTIONS:
-        raise NotFound(f"Không có thao tác “{name}” với báo cáo.")
-    return action
 
 
 def _unit(raw_id) -> Unit:
