@@ -3,7 +3,7 @@
 from flask import Flask
 
 from workflow.config import configure
-from workflow.extensions import csrf, db, login_manager, migrate
+from workflow.extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory="migrations", render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
 
     from blueprints import register_blueprints
     from workflow.cli import register_commands

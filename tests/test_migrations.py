@@ -69,3 +69,43 @@ def test_migrations_build_on_an_empty_database_exactly_the_schema_of_the_models(
             finally:
                 db.session.remove()
                 db.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_on_a_migrated_database_no_sql_can_alter_or_delete_the_history(backend, tmp_path):
+    """The ORM refuses too (models.base.append_only); here raw SQL, as any other client would send it, is refused
+    by the database itself, and the row is still there afterwards."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    from tests.factories import build_world, create_nomination
+    from workflow.models import NominationEvent
+
+    with fresh_database(backend, tmp_path) as url, loggers_kept():
+        migrated = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+        with migrated.app_context():
+            try:
+                flask_migrate.upgrade(directory=MIGRATIONS)
+                world = build_world()
+                create_nomination(world, state="submitted")
+                event_id = db.session.scalar(db.select(NominationEvent.id))
+                history = db.session.scalars(db.select(NominationEvent.comment).order_by(NominationEvent.id)).all()
+                db.session.rollback()  # no open transaction of ours may hold a lock TRUNCATE would wait for
+                statements = [
+                    "UPDATE nomination_events SET comment = 'sửa lén' WHERE id = :id",
+                    "DELETE FROM nomination_events WHERE id = :id",
+                ]
+                for statement in statements:
+                    with pytest.raises(DatabaseError, match="chỉ được ghi thêm"):
+                        with db.engine.begin() as connection:
+                            connection.execute(text(statement), {"id": event_id})
+                if backend == "postgresql":
+                    with pytest.raises(DatabaseError, match="chỉ được ghi thêm"):
+                        with db.engine.begin() as connection:
+                            connection.execute(text("TRUNCATE nomination_events CASCADE"))
+                db.session.rollback()
+                assert db.session.scalars(db.select(NominationEvent.comment).order_by(NominationEvent.id)).all() == history
+                assert len(history) >= 2
+            finally:
+                db.session.remove()
+                db.engine.dispose()

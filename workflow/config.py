@@ -30,6 +30,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
         OPENAPI_JSON_PATH="openapi.json",
     )
     app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ANTQ")  # ANTQ_SESSION_COOKIE_SECURE=true, ANTQ_PER_PAGE=50, …
+    if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("SECRET_KEY"):

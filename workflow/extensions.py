@@ -1,5 +1,7 @@
 """Extensions, created once and bound to the app in create_app()."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -19,3 +21,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Limits are declared where they apply (the login form, the token endpoint); the storage is Redis when REDIS_URL
+# is set, so several app servers count together, and memory otherwise.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
