@@ -89,7 +89,8 @@ def test_on_a_migrated_database_no_sql_can_alter_or_delete_the_history(backend, 
                 world = build_world()
                 create_nomination(world, state="submitted")
                 event_id = db.session.scalar(db.select(NominationEvent.id))
-                history = db.session.scalars(db.select(NominationEvent.comment).order_by(NominationEvent.id)).all()
+                comments = db.select(NominationEvent.comment).order_by(NominationEvent.id)
+                history = db.session.scalars(comments).all()
                 db.session.rollback()  # no open transaction of ours may hold a lock TRUNCATE would wait for
                 statements = [
                     "UPDATE nomination_events SET comment = 'sửa lén' WHERE id = :id",
@@ -104,7 +105,7 @@ def test_on_a_migrated_database_no_sql_can_alter_or_delete_the_history(backend, 
                         with db.engine.begin() as connection:
                             connection.execute(text("TRUNCATE nomination_events CASCADE"))
                 db.session.rollback()
-                assert db.session.scalars(db.select(NominationEvent.comment).order_by(NominationEvent.id)).all() == history
+                assert db.session.scalars(comments).all() == history
                 assert len(history) >= 2
             finally:
                 db.session.remove()
