@@ -5,6 +5,7 @@ from flask import Flask, request
 from blueprints.errors import register_error_handlers
 from workflow.extensions import db, login_manager
 from workflow.models import User
+from workflow.services.auth import user_for_session
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -14,32 +15,37 @@ def register_blueprints(app: Flask) -> None:
 
     from blueprints.admin import bp as admin_bp
     from blueprints.api import init_api
+    from blueprints.api.base import IdConverter
     from blueprints.auth import bp as auth_bp
     from blueprints.decisions import bp as decisions_bp
     from blueprints.main import bp as main_bp
     from blueprints.nominations import bp as nominations_bp
     from blueprints.reports import bp as reports_bp
+    from blueprints.security import init_security
     from blueprints.ui import register_template_helpers
 
+    # Every `<int:…>` of every route, pages and API, is bounded by what the database holds: a larger id is a 404.
+    app.url_map.converters["int"] = IdConverter
     Bootstrap5(app)
     for blueprint in (auth_bp, main_bp, nominations_bp, decisions_bp, reports_bp, admin_bp):
         app.register_blueprint(blueprint)
     init_api(app)
+    init_security(app)
     register_template_helpers(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"  # a session cookie replayed from another browser is dropped
 
     app.after_request(_commit_once)
     register_error_handlers(app)
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
-    # A deactivated account loses its open sessions at once.
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    # A deactivated account, or one whose password changed since, loses its open sessions at once.
+    return user_for_session(session_id)
 
 
 def _commit_once(response):

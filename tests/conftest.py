@@ -97,13 +97,21 @@ def database(request, tmp_path_factory):
 
 
 @pytest.fixture
-def app(database, tmp_path):
+def app_config():
+    """Settings a test module needs on top of the defaults below (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def app(database, tmp_path, app_config):
     app = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database.url,
             "SECRET_KEY": "test",
             "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,  # tests sign in many times a minute; test_security_login turns it on
+            **app_config,
         }
     )
     app.config["BACKEND"] = database.backend

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def configure(app: Flask, test_config: dict | None) -> None:
@@ -22,12 +23,17 @@ def configure(app: Flask, test_config: dict | None) -> None:
         BOOTSTRAP_SERVE_LOCAL=True,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,  # behind HTTPS: ANTQ_SESSION_COOKIE_SECURE=true
+        LOGIN_RATE_LIMIT="20 per minute",  # POST /login and POST /api/v1/tokens together, per client IP
+        LOGIN_MAX_FAILURES=5,  # consecutive wrong passwords that lock an account …
+        LOGIN_LOCK_MINUTES=15,  # … for this long
         WTF_CSRF_TIME_LIMIT=None,
         API_TITLE="ANTQ – Thi đua khen thưởng",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
+        PROXY_COUNT=0,  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (ANTQ_PROXY_COUNT=1)
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("ANTQ")  # ANTQ_SESSION_COOKIE_SECURE=true, ANTQ_PER_PAGE=50, …
@@ -43,6 +49,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _stored_secret(instance / "secret_key")
+    if app.config["PROXY_COUNT"]:
+        # The client's address (login rate limits count per address), scheme and host, as the proxy saw them.
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def database_url(url: str) -> str:

@@ -1,9 +1,10 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, EqualTo
 
 from blueprints.forms import Form
+from blueprints.security import login_limit
 from workflow.errors import AuthenticationError
 from workflow.services import auth
 
@@ -11,11 +12,38 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(Form):
-    username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập.")])
-    password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")])
+    username = StringField(
+        "Tên đăng nhập",
+        validators=[DataRequired("Vui lòng nhập tên đăng nhập.")],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Mật khẩu",
+        validators=[DataRequired("Vui lòng nhập mật khẩu.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class PasswordForm(Form):
+    current = PasswordField(
+        "Mật khẩu hiện tại",
+        validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        "Mật khẩu mới",
+        validators=[DataRequired("Vui lòng nhập mật khẩu mới.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Nhập lại mật khẩu mới",
+        validators=[EqualTo("password", "Mật khẩu nhập lại không khớp.")],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.inbox"))
@@ -26,7 +54,7 @@ def login():
         except AuthenticationError as error:
             form.password.errors.append(error.message)
         else:
-            login_user(user)
+            _sign_in(user)
             flash(f"Xin chào {user.full_name}.", "success")
             return redirect(_safe_next() or url_for("main.inbox"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 401
@@ -36,10 +64,32 @@ def login():
 @login_required
 def logout():
     logout_user()
+    session.clear()
     flash("Đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@login_limit
+def change_password():
+    form = PasswordForm()
+    me = current_user._get_current_object()
+    user = form.saved(lambda: auth.change_own_password(me, form.current.data, form.password.data))
+    if user:
+        _sign_in(user)  # with the new session epoch: this session stays, every other one ends
+        flash("Đã đổi mật khẩu. Các phiên đăng nhập khác và mã truy cập API của bạn đã hết hiệu lực.", "success")
+        return redirect(url_for("main.inbox"))
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200
+
+
+def _sign_in(user) -> None:
+    # A fresh session: nothing from before signing in (set by whoever held the browser) carries over.
+    session.clear()
+    login_user(user)
+
+
 def _safe_next() -> str | None:
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    # Only a path of this site: "//host" and "/\\host" are other sites to a browser.
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None

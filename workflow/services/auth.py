@@ -1,13 +1,16 @@
-"""Signing in: passwords for the pages, hashed expiring bearer tokens for the API."""
+"""Signing in: passwords for the pages, hashed expiring bearer tokens for the API, and the lock-out that follows
+too many wrong passwords."""
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from workflow.errors import AuthenticationError
+from workflow.errors import AuthenticationError, ValidationError
 from workflow.extensions import db
 from workflow.models import ApiToken, User
 from workflow.models.base import as_utc, utcnow
@@ -15,15 +18,114 @@ from workflow.services import flush
 from workflow.text import clean
 
 BAD_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
+PASSWORD_MIN = 8
+# Checked when the username is unknown, so that a wrong name takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+class AccountLocked(AuthenticationError):
+    code = "account_locked"
 
 
 def authenticate(username: str | None, password: str | None) -> User:
-    """The active user with these credentials; AuthenticationError otherwise (same message either way)."""
+    """The active user with these credentials. AuthenticationError otherwise: the same message for an unknown
+    name and a wrong password; AccountLocked while the account is locked out, whatever the password."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == clean(username).lower()))
-    if user is None or not user.check_password(password or ""):
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise AuthenticationError(BAD_LOGIN)
+    _refuse_if_locked(user.locked_until)
+    if not user.check_password(password or ""):
+        _refuse_if_locked(_record_failure(user.id))
         raise AuthenticationError(BAD_LOGIN)
     if not user.active:
         raise AuthenticationError("Tài khoản đã bị khóa. Liên hệ quản trị viên.")
+    if user.failed_logins or user.locked_until:
+        unlock(user)
+    return user
+
+
+def unlock(user: User) -> None:
+    """Forget the user's wrong passwords and lift a lock-out (a successful login, an administrator)."""
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def _record_failure(user_id: int):
+    """Count one wrong password and lock the account at the limit; the lock's end if there is one.
+
+    One UPDATE adding to the stored count, so simultaneous attempts are all counted, in a short transaction on a
+    connection of its own: the failed request is rolled back, and the count must outlive it. The request's own
+    transaction (a read, nothing written) ends first, so that what it reads next is the count as stored."""
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    users = User.__table__
+    locks = users.c.failed_logins + 1 >= limit
+    until = utcnow() + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    statement = (
+        update(users)
+        .where(users.c.id == user_id)
+        .values(
+            failed_logins=case((locks, 0), else_=users.c.failed_logins + 1),
+            locked_until=case((locks, until), else_=users.c.locked_until),
+        )
+        .returning(users.c.locked_until)
+    )
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        return connection.execute(statement).scalar_one()
+
+
+def _refuse_if_locked(locked_until) -> None:
+    remaining = (as_utc(locked_until) - utcnow()).total_seconds() if locked_until else 0
+    if remaining > 0:
+        raise AccountLocked(
+            "Tài khoản tạm thời bị khóa do nhập sai mật khẩu nhiều lần liên tiếp. "
+            f"Vui lòng thử lại sau {math.ceil(remaining / 60)} phút hoặc liên hệ quản trị viên để mở khóa."
+        )
+
+
+def password_problem(password: str | None) -> str | None:
+    """What is wrong with a new password under the policy (8 characters or more, letters and digits), or None."""
+    if not password or len(password) < PASSWORD_MIN:
+        return f"Mật khẩu cần ít nhất {PASSWORD_MIN} ký tự."
+    if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
+        return "Mật khẩu cần có cả chữ và số."
+    return None
+
+
+def set_password(user: User, password: str) -> None:
+    """Give the user a new password (already checked against the policy) and end their other sessions, their
+    API tokens and any lock-out."""
+    user.set_password(password)
+    user.session_epoch = (user.session_epoch or 0) + 1
+    unlock(user)
+    if user.id is not None:
+        db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def change_own_password(user: User, current: str | None, new: str | None) -> User:
+    """The signed-in user's own change. ValidationError if the current password is wrong or the new one is
+    refused by the policy."""
+    if not user.check_password(current or ""):
+        raise ValidationError("Mật khẩu hiện tại không đúng.", fields={"current": "Mật khẩu hiện tại không đúng."})
+    problem = password_problem(new)
+    if problem is None and new == current:
+        problem = "Mật khẩu mới cần khác mật khẩu hiện tại."
+    if problem:
+        raise ValidationError(problem, fields={"password": problem})
+    set_password(user, new)
+    flush()
+    return user
+
+
+def user_for_session(session_id: str | None) -> User | None:
+    """The active user a session's id ("<id>:<epoch>") names, as long as no new password has been set since."""
+    user_id, _, epoch = (session_id or "").partition(":")
+    if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or (user.session_epoch or 0) != int(epoch):
+        return None
     return user
 
 

@@ -9,13 +9,13 @@ from workflow import permissions
 from workflow.errors import NotFound, ValidationError
 from workflow.extensions import db
 from workflow.models import RoleAssignment, Unit, User
-from workflow.services import flush
+from workflow.services import auth, flush
 from workflow.services.admin.common import deny, load, raise_if_errors, required_text
 from workflow.services.admin.units import require_administrator
 from workflow.states import Role
 from workflow.text import clean
 
-PASSWORD_MIN = 8
+PASSWORD_MIN = auth.PASSWORD_MIN
 
 
 def visible_users(actor: User) -> list[User]:
@@ -51,7 +51,7 @@ def create_user(actor: User, data: Mapping[str, Any]) -> User:
     _check_password(data.get("password"), errors)
     raise_if_errors(errors)
     user = User(username=username, full_name=clean(data.get("full_name")) or username, active=True)
-    user.set_password(data["password"])
+    auth.set_password(user, data["password"])
     db.session.add(user)
     set_roles(actor, user, data.get("roles") or [])
     flush()
@@ -81,8 +81,10 @@ def update_user(actor: User, user: User, data: Mapping[str, Any]) -> User:
         if user.id == actor.id and not data["active"]:
             raise ValidationError("Không thể tự khóa tài khoản của chính mình.")
         user.active = bool(data["active"])
+        if user.active:
+            auth.unlock(user)  # saving an account as active also lifts a lock-out after wrong passwords
     if data.get("password"):
-        user.set_password(data["password"])
+        auth.set_password(user, data["password"])  # also signs the user out everywhere
     if data.get("roles") is not None:
         set_roles(actor, user, data["roles"])
     flush()
@@ -113,10 +115,8 @@ def set_roles(actor: User, user: User, roles: list[Mapping[str, Any]]) -> None:
 
 
 def _check_password(password: str | None, errors: dict[str, str]) -> None:
-    if not password or len(password) < PASSWORD_MIN:
-        errors["password"] = f"Mật khẩu cần ít nhất {PASSWORD_MIN} ký tự."
-    elif password.isdigit() or password.isalpha():
-        errors["password"] = "Mật khẩu cần có cả chữ và số."
+    if problem := auth.password_problem(password):
+        errors["password"] = problem
 
 
 def _administers_account(actor: User, user: User, *, fully: bool) -> bool:
