@@ -57,6 +57,7 @@ EVERY_CARD = [
     "Đợt thi đua",
     "Chỉ tiêu báo cáo",
     "Mẫu văn bản",
+    "Tài liệu API",
 ]
 CATALOGUES = ["Đơn vị", "Hình thức khen thưởng", "Đợt thi đua", "Chỉ tiêu báo cáo"]
 
@@ -66,8 +67,8 @@ CATALOGUES = ["Đơn vị", "Hình thức khen thưởng", "Đợt thi đua", "C
     [
         ("admin", EVERY_CARD, []),
         ("admin_d", EVERY_CARD, ["Chỉ tiêu báo cáo"]),
-        ("secretariat_d", [*CATALOGUES, "Mẫu văn bản"], ["Đơn vị", "Chỉ tiêu báo cáo"]),
-        ("clerk_c1", CATALOGUES, CATALOGUES),
+        ("secretariat_d", [*CATALOGUES, "Mẫu văn bản", "Tài liệu API"], ["Đơn vị", "Chỉ tiêu báo cáo"]),
+        ("clerk_c1", [*CATALOGUES, "Tài liệu API"], CATALOGUES),
     ],
 )
 def test_index_shows_the_cards_the_users_rights_allow(world, client, auth, username, cards, read_only):

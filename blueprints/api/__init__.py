@@ -1,10 +1,13 @@
 """The JSON API under /api/v1, built with flask-smorest: the OpenAPI 3 document at /api/openapi.json is
-generated from the schemas and decorators. Bearer tokens only; errors are `{"error": {"code", "message"}}`."""
+generated from the schemas and decorators, browsable at /api/docs. Bearer tokens only; errors are
+`{"error": {"code", "message"}}`."""
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
 
-from blueprints.api import admin, attachments, auth, decisions, nominations, reports
+from blueprints.api import admin, attachments, auth, decisions, docs, nominations, reports
+from blueprints.api.base import IdConverter
 from blueprints.api.schemas import Error
 from blueprints.errors import http_error
 from workflow.extensions import csrf
@@ -32,6 +35,8 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         BEARER, {"type": "http", "scheme": "bearer", "description": "Mã từ POST /api/v1/tokens."}
     )
+    api.register_converter(IdConverter, integerconverter2paramschema)
     for blueprint in (auth.tokens, auth.account, nominations.bp, attachments.bp, decisions.bp, reports.bp, admin.bp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+    app.register_blueprint(docs.bp)

@@ -4,14 +4,19 @@ Schema, both answering in Vietnamese, and `actor()`, the user behind the token."
 from flask import g, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema as MarshmallowSchema
+from marshmallow import ValidationError as MarshmallowValidationError
 from marshmallow import fields
+from marshmallow.validate import Range
 from webargs.flaskparser import FlaskParser, abort, is_json_request
+from werkzeug.routing import IntegerConverter
 
 from workflow.models import User
 from workflow.models.base import as_utc
 from workflow.services import auth
 
 PREFIX = "/api/v1"
+# Ids, versions and counts are PostgreSQL `integer` columns: a larger number sent in would make the query fail.
+INT_MAX = 2**31 - 1
 
 _MESSAGES = {
     "required": "Trường bắt buộc, chưa có giá trị.",
@@ -55,6 +60,27 @@ def localize(field: fields.Field) -> None:
             localize(inner)
 
 
+def within_database(field: fields.Field) -> None:
+    """What the database cannot store is refused with a field error (422) rather than failing the query (500):
+    an integer beyond PostgreSQL's `integer` (the bounds show in the OpenAPI document; a field with a range of its
+    own keeps it), a string with a NUL character (PostgreSQL text cannot hold one)."""
+    if isinstance(field, fields.Integer) and not any(isinstance(v, Range) for v in field.validators):
+        field.validators = [
+            *field.validators,
+            Range(min=-INT_MAX - 1, max=INT_MAX, error="Số nằm ngoài phạm vi cho phép."),
+        ]
+    if isinstance(field, fields.String):
+        field.validators = [*field.validators, _no_nul]
+    for inner in (getattr(field, "inner", None), getattr(field, "key_field", None)):
+        if isinstance(inner, fields.Field):
+            within_database(inner)
+
+
+def _no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise MarshmallowValidationError("Không được chứa ký tự NUL.")
+
+
 class Schema(MarshmallowSchema):
     """Base schema: Vietnamese validation messages. A JSON body with a field the schema does not declare is
     refused (422, "additionalProperties": false in the OpenAPI document), so a misspelt field never goes
@@ -67,6 +93,7 @@ class Schema(MarshmallowSchema):
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         localize(field_obj)
+        within_database(field_obj)
 
 
 class UtcDateTime(fields.DateTime):
@@ -74,6 +101,14 @@ class UtcDateTime(fields.DateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return super()._serialize(as_utc(value), attr, obj, **kwargs)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every path: a number larger than the database holds finds nothing (404), as an unknown id."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 class Parser(FlaskParser):

@@ -97,7 +97,9 @@ class DecisionSummary(Schema):
     number = fields.Integer(allow_none=True)
     symbol = fields.String()
     reference = fields.Function(
-        lambda d: d.reference if d.number else None, metadata={**TEXT, "description": "Ví dụ “15/QĐ-UBND”."}
+        lambda d: d.reference if d.number else None,
+        allow_none=True,
+        metadata={**TEXT, "description": "Ví dụ “15/QĐ-UBND”; null trước khi ban hành."},
     )
     year = fields.Integer(allow_none=True)
     issued_on = fields.Date(allow_none=True)
@@ -114,7 +116,7 @@ class DecisionSummary(Schema):
 
 
 class Decision(DecisionSummary, DecisionText):
-    campaign_title = fields.Function(lambda d: d.campaign.title if d.campaign else None, metadata=TEXT)
+    campaign_title = fields.Function(lambda d: d.campaign.title if d.campaign else None, allow_none=True, metadata=TEXT)
     created_by_id = fields.Integer()
     created_at = UtcDateTime()
     issued_by_id = fields.Integer(allow_none=True)

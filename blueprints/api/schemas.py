@@ -53,7 +53,9 @@ class RoleAssignment(Schema):
     unit_id = fields.Integer(
         allow_none=True, load_default=None, metadata={"description": "Bỏ trống chỉ với vai trò quản trị toàn hệ thống."}
     )
-    unit_name = fields.Function(lambda a: a.unit.name if a.unit else None, dump_only=True, metadata=TEXT)
+    unit_name = fields.Function(
+        lambda a: a.unit.name if a.unit else None, dump_only=True, allow_none=True, metadata=TEXT
+    )
 
 
 class User(Schema):
