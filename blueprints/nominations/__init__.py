@@ -63,6 +63,7 @@ def proposal():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
+    nominations.require_drafter(current_user)  # before the form: nobody fills in what they cannot send
     form = NominationForm()
     form.fill_choices(current_user)
     if nomination := form.saved(lambda: _create(form)):
@@ -97,6 +98,7 @@ def detail(nomination_id: int):
 @bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
 def edit(nomination_id: int):
     nomination = nominations.get(current_user, nomination_id)
+    nominations.require_editable(current_user, nomination)
     form = NominationForm(obj=nomination)
     form.fill_choices(current_user)
     if request.method == "GET":

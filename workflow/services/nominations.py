@@ -13,7 +13,7 @@ from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Nomination, Unit, User
 from workflow.permissions import require
 from workflow.services import action_named, check_version, flush
-from workflow.states import USER_ACTIONS, Action, NomineeKind, State
+from workflow.states import USER_ACTIONS, Action, NomineeKind, Role, State
 from workflow.text import clean, fold
 
 NAME_MAX, POSITION_MAX, ACHIEVEMENTS_MAX = 500, 500, 20_000
@@ -60,6 +60,11 @@ def update(actor: User, nomination: Nomination, data: Mapping[str, Any], *, vers
     machine.record(nomination, Action.edit, actor=actor, from_state=nomination.state)
     flush()
     return nomination
+
+
+def require_drafter(actor: User) -> None:
+    """PermissionDenied unless the actor is a clerk somewhere, the only role that drafts nominations."""
+    require(None if permissions.role_units(actor, Role.clerk) else "Chỉ cán bộ đơn vị mới được lập hồ sơ đề nghị.")
 
 
 def require_editable(actor: User, nomination: Nomination) -> None:

@@ -289,6 +289,7 @@ def fill_from_consolidation(actor: User, report: Report, *, version=None) -> Rev
     the province's) into its report, so its clerk only writes the narrative. Returns the source period."""
     from workflow.services.reports import consolidation, periods
 
+    require_editable(actor, report)
     source = periods.child_period(report.period, report.unit)
     if source is None:
         raise ValidationError(
