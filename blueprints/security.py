@@ -2,6 +2,7 @@
 
 from flask import Flask, abort, current_app, request
 
+from blueprints.errors import is_api
 from workflow.extensions import limiter
 
 # No inline script, style or event handler anywhere: every script and stylesheet is a file under /static.
@@ -48,8 +49,10 @@ def init_security(app: Flask) -> None:
 
 
 def _refuse_nul():
-    """A NUL character in a query or a form (PostgreSQL text cannot hold one) is a bad request, refused before any
-    view reads it; the API's schemas refuse it in JSON bodies field by field (blueprints/api/base.py)."""
+    """A NUL character in a page's query or form (PostgreSQL text cannot hold one) is a bad request, refused before
+    any view reads it. The API's schemas refuse it field by field, with a 422 naming the field (api/base.py)."""
+    if is_api():
+        return
     values = [*request.args.values(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
     if any("\x00" in value for value in values):
         abort(400)
