@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList
 
 from workflow.errors import ValidationError
+from workflow.services import attachments
 
 T = TypeVar("T")
 
@@ -82,3 +83,10 @@ class Form(FlaskForm):
     def status(self) -> int:
         """422 for a form shown again with errors, so the request's transaction is rolled back."""
         return 422 if self.errors else 200
+
+
+def attach_uploads(actor, owner, files) -> None:
+    """Every file chosen in an upload field, attached to `owner` (a nomination or a report); empty slots skipped."""
+    for storage in files or []:
+        if storage and storage.filename:
+            attachments.add(actor, owner, storage.filename, storage.read())

@@ -41,9 +41,6 @@ login_limit = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"
 
 
 def init_security(app: Flask) -> None:
-    from blueprints.api.auth import tokens
-
-    login_limit(tokens)
     app.before_request(_refuse_nul)
     app.after_request(_add_headers)
 

@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from tests.factories import PASSWORD, make_user
 from workflow import bench_http
+from workflow import server as server_process
 from workflow.extensions import db
 from workflow.states import Role
 
@@ -88,7 +89,7 @@ def test_load_counts_server_errors_and_refused_connections_as_errors(slow_server
     assert bench_http.load(slow_server, ["/fail"], concurrency=2, count=10, warmup=0).errors == 10
     mixed = bench_http.load(slow_server, ["/fail", "/fast"], concurrency=1, count=10, warmup=0)
     assert mixed.errors == 5
-    nobody = f"http://127.0.0.1:{bench_http._free_port()}"
+    nobody = f"http://127.0.0.1:{server_process.free_port()}"
     assert bench_http.load(nobody, ["/"], concurrency=1, count=3, warmup=0).errors == 3
 
 

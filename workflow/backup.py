@@ -13,15 +13,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from workflow.errors import DomainError
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
 KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
-class BackupError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BackupError(DomainError):
+    """Why a backup or a restore cannot be done, in Vietnamese."""
 
 
 def backend(database_url: str) -> str:

@@ -6,13 +6,11 @@ the same way in the same run, so every figure is read beside its target and besi
 into the same pieces. The load generator shares the machine's cores with the server: see `load()`.
 """
 
-import ctypes
 import json
 import multiprocessing
 import os
 import platform
 import re
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -27,13 +25,10 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from workflow import server as server_process
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "instance" / "bench"
-# Settings the bench servers must not inherit from the shell that starts them.
-INHERITED_OUT = (
-    *("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "LOG_LEVEL", "BIND", "HOST", "PORT", "WEB_CONCURRENCY"),
-    *("GUNICORN_THREADS", "GUNICORN_TIMEOUT", "FORWARDED_ALLOW_IPS", "GUNICORN_CMD_ARGS"),
-)
 BASELINE_ROWS = 100_000
 
 
@@ -75,13 +70,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def workers(self) -> list[int]:
-        """The worker processes: the master's children."""
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with suppress(OSError, IndexError):
-                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.process.pid:
-                    children.append(int(stat.parent.name))
-        return sorted(children)
+        return server_process.worker_pids(self.process.pid)
 
 
 def worker_memory(server: Server) -> dict[int, float]:
@@ -102,7 +91,7 @@ def serve(database_url: str, workers: int = 2, env: dict | None = None, *, app: 
     settings but without the migration hook (the baseline)."""
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
-    port, name = _free_port(), uuid.uuid4().hex[:8]
+    port, name = server_process.free_port(), uuid.uuid4().hex[:8]
     config = ROOT / "gunicorn.conf.py"
     if app:
         config = log_dir / f"gunicorn-{name}.conf.py"
@@ -111,47 +100,26 @@ def serve(database_url: str, workers: int = 2, env: dict | None = None, *, app: 
             "exec(compile(open(__file__).read(), __file__, 'exec'))\n"
             f"wsgi_app = {app!r}\n\n\ndef on_starting(arbiter):\n    pass\n"
         )
-    environment = {k: v for k, v in os.environ.items() if k not in INHERITED_OUT and not k.startswith("ANTQ_")}
-    environment |= {
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex,
-        "WEB_CONCURRENCY": str(workers),
-        "BIND": f"127.0.0.1:{port}",
-        "ANTQ_LOGIN_RATE_LIMIT": "10000 per minute",
-        "ANTQ_RATELIMIT_KEY_PREFIX": f"antq-bench-{name}",
-    }
+    environment = server_process.clean_environment(
+        DATABASE_URL=database_url,
+        SECRET_KEY="bench-" + uuid.uuid4().hex,
+        WEB_CONCURRENCY=str(workers),
+        BIND=f"127.0.0.1:{port}",
+        ANTQ_LOGIN_RATE_LIMIT="10000 per minute",
+        ANTQ_RATELIMIT_KEY_PREFIX=f"antq-bench-{name}",
+    )
     environment |= env or {}
     log = log_dir / f"gunicorn-{'baseline' if app else 'app'}.log"  # the last run's, overwritten
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(config)],
-            cwd=ROOT,
-            env=environment,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so that the stop reaches every worker
-            preexec_fn=_die_with_parent,
-        )
+        process = server_process.start_gunicorn(environment, out, subprocess.STDOUT, config)
     server = Server(port, process, log)
     try:
         _wait_ready(server, workers)
         yield server
     finally:
-        _stop(server)
+        server_process.stop_gunicorn(server.process, grace=2)
         if app:
             config.unlink(missing_ok=True)
-
-
-def _die_with_parent() -> None:
-    """Linux: the master gets SIGTERM if the bench itself is killed, so no server outlives it."""
-    with suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_ready(server: Server, workers: int, timeout: float = 60) -> None:
@@ -165,17 +133,6 @@ def _wait_ready(server: Server, workers: int, timeout: float = 60) -> None:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{server.log.read_text()}")
-
-
-def _stop(server: Server) -> None:
-    """SIGTERM to the master; after two seconds SIGKILL to whatever of its process group is left."""
-    if server.process.poll() is None:
-        server.process.terminate()
-    with suppress(subprocess.TimeoutExpired):
-        server.process.wait(timeout=2)
-    with suppress(ProcessLookupError):
-        os.killpg(server.process.pid, signal.SIGKILL)
-    server.process.wait(timeout=10)
 
 
 # --- HTTP: one request, a signed-in session ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from blueprints.api import schemas
 from blueprints.api.base import Blueprint, actor
+from blueprints.security import login_limit
 from workflow.services import auth
 
 tokens = Blueprint("api_tokens", __name__, public=True, description="Cấp mã truy cập (bearer token).")
@@ -9,6 +10,7 @@ account = Blueprint("api_account", __name__, description="Tài khoản đang dù
 
 
 @tokens.post("/tokens")
+@login_limit
 @tokens.doc(security=[])
 @tokens.arguments(schemas.TokenRequest)
 @tokens.response(201, schemas.Token)

@@ -2,6 +2,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from blueprints.downloads import send_bytes
+from blueprints.forms import attach_uploads
 from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm
 from workflow import documents, permissions
 from workflow.services import admin, attachments, decisions, listing, nominations
@@ -74,7 +75,7 @@ def new():
 
 def _create(form: NominationForm):
     nomination = nominations.create(current_user, form.service_data())
-    _attach_all(nomination, form.files.data)
+    attach_uploads(current_user, nomination, form.files.data)
     return nomination
 
 
@@ -111,7 +112,7 @@ def edit(nomination_id: int):
 
 def _update(form: NominationForm, nomination):
     nominations.update(current_user, nomination, form.service_data(), version=form.version.data)
-    _attach_all(nomination, form.files.data)
+    attach_uploads(current_user, nomination, form.files.data)
     return nomination
 
 
@@ -143,7 +144,7 @@ def upload(nomination_id: int):
     form = UploadForm()
     if not form.validate():
         abort(400)
-    _attach_all(nomination, form.files.data)
+    attach_uploads(current_user, nomination, form.files.data)
     flash("Đã tải lên tệp đính kèm.", "success")
     return redirect(url_for(".detail", nomination_id=nomination.id))
 
@@ -160,9 +161,3 @@ def delete_attachment(nomination_id: int, attachment_id: int):
     attachments.remove(current_user, nomination, attachment_id)
     flash("Đã xóa tệp đính kèm.", "info")
     return redirect(url_for(".detail", nomination_id=nomination.id))
-
-
-def _attach_all(nomination, files) -> None:
-    for storage in files or []:
-        if storage and storage.filename:
-            attachments.add(current_user, nomination, storage.filename, storage.read())

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.downloads import XLSX, send_bytes
+from blueprints.forms import attach_uploads
 from blueprints.reports import bp, display
 from blueprints.reports.forms import ActionForm, NewReportForm, UploadForm, report_form
 from workflow import documents, permissions
@@ -150,10 +151,7 @@ def document(report_id: int):
 @bp.post("/<int:report_id>/attachments")
 def upload(report_id: int):
     report = filing.get(current_user, report_id)
-    form = _valid(UploadForm())
-    for storage in form.files.data or []:
-        if storage and storage.filename:
-            attachments.add(current_user, report, storage.filename, storage.read())
+    attach_uploads(current_user, report, _valid(UploadForm()).files.data)
     flash("Đã tải lên tệp đính kèm.", "success")
     return redirect(url_for(".report", report_id=report.id))
 

@@ -1,32 +1,22 @@
 """The machinery of the live tests: gunicorn servers started with the repository's gunicorn.conf.py, the test
 process's own app context on the live database, and clients released at the same instant."""
 
-import ctypes
 import os
-import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from app import create_app
 from tests.live.http import Client
+from workflow import server as server_process
 from workflow.extensions import db
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "live-" + uuid.uuid4().hex
-PR_SET_PDEATHSIG = 1
-# Settings the servers must not inherit from the shell that runs the tests.
-INHERITED_OUT = (
-    *("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "LOG_LEVEL", "BIND", "HOST", "PORT", "WEB_CONCURRENCY"),
-    *("GUNICORN_THREADS", "GUNICORN_TIMEOUT", "FORWARDED_ALLOW_IPS", "GUNICORN_CMD_ARGS"),
-)
 
 
 @dataclass
@@ -44,16 +34,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def workers(self) -> list[int]:
-        """The worker processes: the master's children."""
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                children.append(int(stat.parent.name))
-        return sorted(children)
+        return server_process.worker_pids(self.process.pid)
 
     def logs(self) -> str:
         return f"--- {self.name} stdout\n{self.stdout.read_text()}\n--- {self.name} stderr\n{self.stderr.read_text()}"
@@ -78,55 +59,29 @@ class Server:
             self.process.terminate()
 
     def stop(self) -> None:
-        """Terminate, then SIGKILL to whatever of its process group is left after a second: a graceful stop of
-        the gthread workers takes gunicorn several seconds, which the tests need not wait for."""
-        self.terminate()
-        try:
-            self.process.wait(timeout=1)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        server_process.stop_gunicorn(self.process, grace=1)
 
 
 @contextmanager
 def running_servers(database_url: str, log_dir: Path, count: int = 2, *, workers=2, threads=8, **settings):
     """`count` gunicorn servers on one database, started together and stopped (killed if need be) at the end.
     `settings` become ANTQ_* environment variables (LOGIN_RATE_LIMIT="5 per minute" → ANTQ_LOGIN_RATE_LIMIT)."""
-    env = {k: v for k, v in os.environ.items() if k not in INHERITED_OUT and not k.startswith("ANTQ_")}
-    env |= {
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
-        "SECRET_KEY": SECRET_KEY,
-        "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(threads),
-        "ANTQ_RATELIMIT_KEY_PREFIX": f"antq-live-{uuid.uuid4().hex}",
-    }
-    env |= {f"ANTQ_{key}": str(value) for key, value in settings.items()}
+    env = server_process.clean_environment(
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_URL,
+        SECRET_KEY=SECRET_KEY,
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_THREADS=str(threads),
+        ANTQ_RATELIMIT_KEY_PREFIX=f"antq-live-{uuid.uuid4().hex}",
+        **{f"ANTQ_{key}": str(value) for key, value in settings.items()},
+    )
     servers: list[Server] = []
     try:
         for index in range(count):
-            name, port = f"server-{'ABCDEFGH'[index]}", free_port()
+            name, port = f"server-{'ABCDEFGH'[index]}", server_process.free_port()
             stdout, stderr = log_dir / f"{name}-{port}.out", log_dir / f"{name}-{port}.err"
             with stdout.open("wb") as out, stderr.open("wb") as err:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-                    cwd=ROOT,
-                    env=env | {"BIND": f"127.0.0.1:{port}"},
-                    stdout=out,
-                    stderr=err,
-                    start_new_session=True,  # its own process group, so that stop() reaches every worker
-                    preexec_fn=_die_with_parent,
-                )
+                process = server_process.start_gunicorn(env | {"BIND": f"127.0.0.1:{port}"}, out, err)
             servers.append(Server(name, port, process, stdout, stderr))
         for server in servers:
             server.wait_ready()
@@ -136,12 +91,6 @@ def running_servers(database_url: str, log_dir: Path, count: int = 2, *, workers
             server.terminate()
         for server in servers:
             server.stop()
-
-
-def _die_with_parent() -> None:
-    """Linux: the master gets SIGTERM if the test run itself is killed, so no server outlives it."""
-    with suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @contextmanager

@@ -24,12 +24,11 @@ from workflow.services.admin.units import (
     units_in_scope,
     update_unit,
 )
-from workflow.services.admin.users import PASSWORD_MIN, create_user, get_user, set_roles, update_user, visible_users
+from workflow.services.admin.users import create_user, get_user, set_roles, update_user, visible_users
 
 __all__ = [
     "DEFAULT_SYMBOL",
     "ISSUER_FIELDS",
-    "PASSWORD_MIN",
     "administers_some_unit",
     "award_owner_units",
     "create_unit",

@@ -15,8 +15,6 @@ from workflow.services.admin.units import require_administrator
 from workflow.states import Role
 from workflow.text import clean
 
-PASSWORD_MIN = auth.PASSWORD_MIN
-
 
 def visible_users(actor: User) -> list[User]:
     """Accounts holding a role inside the actor's administered subtree (all accounts for a global admin)."""
