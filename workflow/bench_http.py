@@ -37,16 +37,21 @@ class Target:
     p50_ms: float | None = None
     p99_ms: float | None = None
     rps: float | None = None
+    max_s: float | None = None  # a single operation: its slowest run
+    max_mb: float | None = None  # memory: read from `max_ms` of a row's stats, in MB
 
     def met(self, stats: "Stats") -> bool:
         return (
             (self.p50_ms is None or stats.p50_ms <= self.p50_ms)
             and (self.p99_ms is None or stats.p99_ms <= self.p99_ms)
             and (self.rps is None or stats.rps >= self.rps)
+            and (self.max_s is None or stats.max_ms <= self.max_s * 1000)
+            and (self.max_mb is None or stats.max_ms <= self.max_mb)
         )
 
     def __str__(self) -> str:
-        parts = [("p50 ≤ %g ms", self.p50_ms), ("p99 ≤ %g ms", self.p99_ms), ("≥ %g req/s", self.rps)]
+        parts = [("p50 ≤ %g ms", self.p50_ms), ("p99 ≤ %g ms", self.p99_ms), ("≥ %g req/s", self.rps),
+                 ("≤ %g s", self.max_s), ("≤ %g MB", self.max_mb)]  # fmt: skip
         return ", ".join(text % value for text, value in parts if value is not None)
 
 
@@ -138,10 +143,12 @@ def _wait_ready(server: Server, workers: int, timeout: float = 60) -> None:
 # --- HTTP: one request, a signed-in session ---------------------------------------------------------------------
 
 
-def fetch(base_url: str, path: str, *, method="GET", form=None, headers=None) -> tuple[int, dict, bytes]:
+def fetch(
+    base_url: str, path: str, *, method="GET", form=None, body: bytes = b"", headers=None
+) -> tuple[int, dict, bytes]:
     """One request on a fresh connection: status, headers (lower-case names, Set-Cookie as a list), body."""
     address = urlsplit(base_url)
-    body = urlencode(form).encode() if form is not None else b""
+    body = urlencode(form).encode() if form is not None else body
     sent = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else {}
     client = _Connection(address.hostname, address.port)
     try:
@@ -463,7 +470,12 @@ class Row:
 
     @property
     def ratio(self) -> float | None:
-        return round(self.stats.rps / self.baseline_stats.rps, 2) if self.baseline_stats else None
+        """This figure's speed as a share of the baseline's: throughput for pages, 1/time for single operations."""
+        if not self.baseline_stats:
+            return None
+        if self.stats.rps:
+            return round(self.stats.rps / self.baseline_stats.rps, 2)
+        return round(self.baseline_stats.p50_ms / self.stats.p50_ms, 2)
 
     @property
     def met(self) -> bool | None:
@@ -472,15 +484,22 @@ class Row:
 
 def table(rows: list[Row]) -> str:
     """The one table, printed and returned: what | p50 | p99 | req/s | target | baseline | ratio | met?"""
-    head = ("what", "p50 ms", "p99 ms", "req/s", "target", "baseline req/s", "ratio", "met?")
+    head = ("what", "p50 ms", "p99 ms", "req/s", "target", "bare baseline", "ratio", "met?")
     lines = [head]
     for row in rows:
-        base = f"{row.baseline} {row.baseline_stats.rps:g}" if row.baseline_stats else ""
+        base = ""
+        if row.baseline_stats:
+            b = row.baseline_stats
+            base = f"{row.baseline} {b.rps:g} req/s" if b.rps else f"{row.baseline} {b.p50_ms:g} ms"
         met = {True: "yes", False: "NO", None: ""}[row.met]
         errors = f" ({row.stats.errors} errors)" if row.stats.errors else ""
-        s = row.stats
-        lines.append((row.what + errors, f"{s.p50_ms:g}", f"{s.p99_ms:g}", f"{s.rps:g}", str(row.target or ""),
-                      base, "" if row.ratio is None else f"{row.ratio:g}", met))  # fmt: skip
+        s, target = row.stats, row.target or Target()
+        if target.max_mb:
+            cells = (f"{s.max_ms:g} MB", "", "")
+        else:
+            cells = (f"{s.p50_ms:g}", f"{s.p99_ms:g}", f"{s.rps:g}" if s.rps else "")
+        lines.append((row.what + errors, *cells, str(row.target or ""), base,
+                      "" if row.ratio is None else f"{row.ratio:g}", met))  # fmt: skip
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     text = "\n".join(" | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)) for line in lines)
     print(text)

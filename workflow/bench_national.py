@@ -41,7 +41,7 @@ from workflow.text import fold
 PASSWORD = "antq2026bench"
 YEARS = (2024, 2025, 2026)
 NOMINATIONS, AGENCIES = 300_000, 10_000
-FEATURED_INBOX, FEATURED_DECISION = 1_200, 10_500  # awaiting the featured district's reviewer / secretariat
+FEATURED_INBOX, FEATURED_DECISION = 1_200, 11_500  # awaiting the featured district's reviewer / secretariat
 DECISION_SIZE = 120
 BATCH = 10_000
 
@@ -168,7 +168,7 @@ AGENCY_INDICATORS = 10  # agencies fill the first figures of the catalogue only 
 class Summary:
     counts: dict[str, int]
     password: str
-    personas: dict[str, str]  # district_reviewer, national_admin, secretariat, clerk, province_reviewer
+    personas: dict[str, str]  # district_reviewer, national_admin, secretariat, clerk, (consolidation_)province_reviewer
     consolidation_unit_id: int
     consolidation_unit_size: int
     consolidation_period_id: int
@@ -713,6 +713,7 @@ class _World:
                 "secretariat": self.users[("secretariat", self.featured.id)][1],
                 "clerk": self.users[("clerk", featured_commune.id)][1],
                 "province_reviewer": self.users[("reviewer", self.featured.province.id)][1],
+                "consolidation_reviewer": self.users[("reviewer", province.id)][1],
                 "national_admin": "quantri",
             },
             consolidation_unit_id=province.id,

@@ -7,7 +7,6 @@ import click
 from flask import Flask, current_app
 
 from workflow import backup, clock, demo
-from workflow.bench import bench_command
 from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.services import admin
@@ -17,7 +16,6 @@ from workflow.states import Role
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
-    app.cli.add_command(bench_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 
