@@ -8,12 +8,13 @@ About a third of the provinces keep a district level (district-era chains); the 
 its secretariat's decision (at scale 1).
 """
 
+import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import JSON, func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from workflow import catalogue
@@ -138,11 +139,37 @@ def generate(scale: float = 1.0, seed: int = 2026) -> Summary:
 
 
 def _insert(model, rows: list[dict]) -> None:
-    """Plain Core executemany on the session's connection: the ORM's bulk path costs twice as much per row."""
+    """Plain Core executemany on the session's connection (the ORM's bulk path costs twice as much per row); on
+    PostgreSQL a COPY, three times faster again."""
     table = getattr(model, "__table__", model)
     connection = db.session.connection()
+    if rows and connection.dialect.name == "postgresql":
+        _copy(connection, table, rows)
+        return
     for start in range(0, len(rows), BATCH):
         connection.execute(insert(table), rows[start : start + BATCH])
+
+
+def _copy(connection, table, rows: list[dict]) -> None:
+    """COPY the rows into `table`, with the columns' Python-side defaults filled in as an INSERT would."""
+    given = list(rows[0])
+    defaults = {
+        column.name: column.default.arg
+        for column in table.columns
+        if column.name not in given and column.default is not None and not column.default.is_sequence
+    }
+    names = [*given, *defaults]
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    fixed = [(name, value) for name, value in defaults.items() if not callable(value)]
+    computed = [(name, value) for name, value in defaults.items() if callable(value)]
+    columns = ", ".join(f'"{name}"' for name in names)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                values = [json.dumps(row[n]) if n in json_columns else row[n] for n in given]
+                values += [value for _, value in fixed]
+                values += [value(None) for _, value in computed]  # ColumnDefault wraps callables to take a context
+                copy.write_row(values)
 
 
 def _reset_sequences() -> None:
