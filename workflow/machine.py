@@ -11,7 +11,10 @@ so nothing leaks and loaded rows never fall back to the initial state.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -124,15 +127,16 @@ def allowed_actions(item: Nomination | Report) -> list[Action]:
     return [Action(trigger) for trigger in _machine_of(item).get_triggers(item.state)]
 
 
-def awaiting(item: Nomination | Report) -> tuple[str | None, int | None]:
+def awaiting(item: Nomination | Report, state: str | None = None) -> tuple[str | None, int | None]:
     """Who must act next: (role, unit id), or (None, None) once it is settled. A nomination approved at its last
-    level awaits the secretariat's decision; a report approved there is accepted and awaits nobody."""
-    state, chain = item.state, item.review_chain
-    if item.state_enum.is_editable:
+    level awaits the secretariat's decision; a report approved there is accepted and awaits nobody. `state`
+    asks the question of a state the item is about to enter (its own by default)."""
+    state, chain = state or item.state, item.review_chain
+    if (ReportState if isinstance(item, Report) else State)(state).is_editable:
         return Role.clerk.value, item.unit_id
     if state == State.submitted:
         return Role.reviewer.value, chain[0]["unit_id"]
-    step = _approved_step(item)
+    step = _approved_step(item, state)
     if step is not None:
         if step + 1 < len(chain):
             return Role.reviewer.value, chain[step + 1]["unit_id"]
@@ -140,10 +144,11 @@ def awaiting(item: Nomination | Report) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _approved_step(item: Nomination | Report) -> int | None:
+def _approved_step(item: Nomination | Report, state: str | None = None) -> int | None:
     """The index in the chain of the last level that approved the item (None before any approval)."""
-    if item.state.endswith("_approved"):
-        return chain_levels(item).index(item.state.removesuffix("_approved"))
+    state = state or item.state
+    if state.endswith("_approved"):
+        return chain_levels(item).index(state.removesuffix("_approved"))
     return None
 
 
@@ -172,70 +177,96 @@ def fire(item: Nomination | Report, action: Action, *, actor: User, comment: str
     return record(item, action, actor=actor, comment=comment, from_state=from_state.value)
 
 
-# States where nobody is awaited: fire_all() moves nominations only into these.
-SETTLED = (State.awarded, State.revoked, State.rejected, State.withdrawn)
 CHUNK = 500  # ids per statement, well inside every database's parameter limit
 
 
+def chunked(items: list) -> Iterator[list]:
+    """`items` in slices of at most CHUNK, one statement each."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
 def fire_all(nominations: list[Nomination], action: Action, *, actor: User, comment: str = "") -> None:
-    """Move many nominations by one action in set-based SQL, as fire() would move each: the machine decides every
-    move, each (from, to) pair is one UPDATE guarded by the expected state, and each nomination gets its history
-    row. Raises Conflict, changing nothing the caller keeps, if a move is invalid or a row changed meanwhile."""
-    moves: dict[tuple[str, str], list[Nomination]] = defaultdict(list)
-    for nomination in nominations:
-        event = machine_for(chain_levels(nomination)).events.get(action.value)
-        targets = event.transitions.get(nomination.state, []) if event else []
-        if not targets:
-            raise Conflict(
-                f"Không thể “{action.title}” hồ sơ “{nomination.nominee_name}” đang ở trạng thái "
-                f"“{nomination.state_enum.title}”."
-            )
-        moves[(nomination.state, targets[0].dest)].append(nomination)
+    """Move every one of many nominations by one action, as move_all(); raises Conflict, changing nothing the
+    caller keeps, if a move is invalid or a row changed meanwhile."""
+    if len(move_all(nominations, action, actor=actor, comment=comment)) != len(nominations):
+        raise Conflict(STALE)
+
+
+class Move(NamedTuple):
+    """One nomination's move: the row it expects (state and version) and what the row becomes."""
+
+    source: str
+    version: int
+    dest: str
+    awaiting_role: str | None
+    awaiting_unit_id: int | None
+
+
+def move_all(nominations: list[Nomination], action: Action, *, actor: User, comment: str = "") -> list[Nomination]:
+    """Move many distinct nominations by one action in set-based SQL, as fire() would move each: the machine
+    decides every move and who is awaited next, nominations moving alike (same state, version and next awaited)
+    share an UPDATE guarded by that state and version, and each moved nomination gets its history row. Gives those
+    moved, in order; a row changed since it was read is left as it is, and out. Raises Conflict, moving nothing,
+    if the machine refuses a move."""
+    moves = {nomination.id: _move_of(nomination, action) for nomination in nominations}
+    groups: dict[Move, list[int]] = defaultdict(list)
+    for nomination_id, move in moves.items():
+        groups[move].append(nomination_id)
     now = utcnow()
-    for (source, dest), members in moves.items():
-        if State(dest) not in SETTLED:
-            raise ValueError(f"fire_all() moves nominations only into settled states, not {dest}")
-        for start in range(0, len(members), CHUNK):
-            chunk = [n.id for n in members[start : start + CHUNK]]
-            moved = db.session.execute(
-                update(Nomination)
-                .where(Nomination.id.in_(chunk), Nomination.state == source)
-                .values(
-                    state=dest,
-                    awaiting_role=None,
-                    awaiting_unit_id=None,
-                    version=Nomination.version + 1,
-                    updated_at=now,
-                )
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if moved != len(chunk):
-                raise Conflict(STALE)
-        for nomination in members:
-            for name, value in (
-                ("state", dest),
-                ("awaiting_role", None),
-                ("awaiting_unit_id", None),
-                ("version", nomination.version + 1),
-                ("updated_at", now),
-            ):
-                set_committed_value(nomination, name, value)
-    db.session.execute(
-        insert(NominationEvent),
-        [
-            {
-                "nomination_id": n.id,
-                "action": action.value,
-                "from_state": source,
-                "to_state": dest,
-                "actor_id": actor.id,
-                "comment": comment,
-                "created_at": now,
-            }
-            for (source, dest), members in moves.items()
-            for n in members
-        ],
-    )
+    moved_ids = {moved for move, ids in groups.items() for chunk in chunked(ids) for moved in _update(move, chunk, now)}
+    moved = [nomination for nomination in nominations if nomination.id in moved_ids]
+    if moved:
+        alike = {"action": action.value, "actor_id": actor.id, "comment": comment, "created_at": now}
+        history = [
+            alike | {"nomination_id": n.id, "from_state": moves[n.id].source, "to_state": moves[n.id].dest}
+            for n in moved
+        ]
+        db.session.execute(insert(NominationEvent), history)
+    for nomination in nominations:
+        if nomination.id not in moved_ids:
+            db.session.expire(nomination)  # someone else's change: read it afresh
+            continue
+        move = moves[nomination.id]
+        for name, value in (
+            ("state", move.dest),
+            ("awaiting_role", move.awaiting_role),
+            ("awaiting_unit_id", move.awaiting_unit_id),
+            ("version", move.version + 1),
+            ("updated_at", now),
+        ):
+            set_committed_value(nomination, name, value)
+    return moved
+
+
+def _move_of(nomination: Nomination, action: Action) -> Move:
+    """The move `action` makes of the nomination, as fire() would make it; Conflict if the machine forbids it."""
+    event = machine_for(chain_levels(nomination)).events.get(action.value)
+    targets = event.transitions.get(nomination.state, []) if event else []
+    if not targets:
+        raise Conflict(
+            f"Không thể “{action.title}” hồ sơ “{nomination.nominee_name}” đang ở trạng thái "
+            f"“{nomination.state_enum.title}”."
+        )
+    dest = targets[0].dest
+    return Move(nomination.state, nomination.version, dest, *awaiting(nomination, dest))
+
+
+def _update(move: Move, ids: list[int], now: datetime) -> list[int]:
+    """Make `move` on the rows of `ids` still in its expected state and version; gives the ids of those moved."""
+    return db.session.scalars(
+        update(Nomination)
+        .where(Nomination.id.in_(ids), Nomination.state == move.source, Nomination.version == move.version)
+        .values(
+            state=move.dest,
+            awaiting_role=move.awaiting_role,
+            awaiting_unit_id=move.awaiting_unit_id,
+            version=move.version + 1,
+            updated_at=now,
+        )
+        .returning(Nomination.id)
+        .execution_options(synchronize_session=False)
+    ).all()
 
 
 def record(

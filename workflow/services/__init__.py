@@ -1,6 +1,9 @@
 """Operations on the domain. They validate, change, flush and record history; they never commit:
 the caller (one request, one CLI command) commits once."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -13,8 +16,15 @@ STALE = "Hồ sơ vừa được người khác thay đổi hoặc xử lý. Vui
 
 def flush() -> None:
     """Flush pending changes; losing a race against another user becomes a Conflict."""
-    try:
+    with stale_as_conflict():
         db.session.flush()
+
+
+@contextmanager
+def stale_as_conflict() -> Iterator[None]:
+    """Writing a row someone else has just changed becomes a Conflict."""
+    try:
+        yield
     except StaleDataError as exc:
         raise Conflict(STALE) from exc
     except OperationalError as exc:

@@ -6,13 +6,15 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workflow import clock, machine, permissions
-from workflow.errors import Conflict, DomainError, NotFound, ValidationError
+from workflow.errors import Conflict, DomainError, ValidationError
 from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Nomination, Unit, User
 from workflow.permissions import require
-from workflow.services import action_named, check_version, flush
+from workflow.services import STALE, action_named, check_version, flush, stale_as_conflict
 from workflow.states import USER_ACTIONS, Action, NomineeKind, Role, State
 from workflow.text import clean, fold
 
@@ -88,18 +90,27 @@ def perform(
     action = action_named(action, USER_ACTIONS)
     check_version(nomination.version, version)
     comment = clean(comment)
-    if action not in machine.allowed_actions(nomination):
-        raise Conflict(f"Không thể “{action.title}” hồ sơ đang ở trạng thái “{nomination.state_enum.title}”.")
-    require(permissions.action_denial(actor, nomination, action))
-    if action.needs_reason and not comment:
-        raise ValidationError(
-            f"Cần ghi rõ lý do khi “{action.title.lower()}”.", fields={"comment": "Vui lòng nhập lý do."}
-        )
+    _require_allowed(actor, nomination, action)
+    _require_reason(action, comment)
     if action == Action.submit:
         _prepare_submission(actor, nomination, today or clock.today())
     machine.fire(nomination, action, actor=actor, comment=comment)
     flush()
     return nomination
+
+
+def _require_allowed(actor: User, nomination: Nomination, action: Action) -> None:
+    """Conflict if the nomination's state does not allow `action`; then PermissionDenied if the actor may not."""
+    if action not in machine.allowed_actions(nomination):
+        raise Conflict(f"Không thể “{action.title}” hồ sơ đang ở trạng thái “{nomination.state_enum.title}”.")
+    require(permissions.action_denial(actor, nomination, action))
+
+
+def _require_reason(action: Action, comment: str) -> None:
+    if action.needs_reason and not comment:
+        raise ValidationError(
+            f"Cần ghi rõ lý do khi “{action.title.lower()}”.", fields={"comment": "Vui lòng nhập lý do."}
+        )
 
 
 @dataclass
@@ -109,28 +120,80 @@ class BulkResult:
 
 
 def perform_many(actor: User, ids: Iterable[int], action: str, *, comment: str = "") -> BulkResult:
-    """Take one action on many nominations; each succeeds or is skipped with its reason, independently."""
+    """Take one action on many nominations; each is done or skipped with the reason perform() would give,
+    independently. Reviews and withdrawals move in set-based SQL (machine.move_all), a few statements however many
+    there are; submissions, each prepared on its own, one by one. Raises ValidationError for a missing reason or
+    ids that are not ids."""
     action = action_named(action, USER_ACTIONS)
-    if action.needs_reason and not clean(comment):
-        raise ValidationError(
-            f"Cần ghi rõ lý do khi “{action.title.lower()}”.", fields={"comment": "Vui lòng nhập lý do."}
-        )
+    comment = clean(comment)
+    _require_reason(action, comment)
     try:
         ids = list(dict.fromkeys(int(i) for i in ids))
     except (TypeError, ValueError):
         raise ValidationError("Danh sách hồ sơ không hợp lệ.", fields={"ids": "Cần các mã hồ sơ là số."}) from None
-    found = {n.id: n for n in db.session.scalars(select(Nomination).where(Nomination.id.in_(ids)))}
-    result = BulkResult()
+    found = _load_many(ids, lean=action != Action.submit)
+    skipped: dict[int, str] = {}
+    ready: list[Nomination] = []
     for nomination_id in ids:
         try:
-            with db.session.begin_nested():
-                perform(
-                    actor, get(actor, nomination_id) if nomination_id in found else _missing(), action, comment=comment
-                )
-            result.done.append(nomination_id)
+            nomination = permissions.require_visible(actor, found.get(nomination_id))
+            if action == Action.submit:
+                with db.session.begin_nested():
+                    perform(actor, nomination, action, comment=comment)
+            else:
+                _require_allowed(actor, nomination, action)
+                ready.append(nomination)
         except DomainError as error:
-            result.skipped.append({"id": nomination_id, "reason": error.message})
-    return result
+            skipped[nomination_id] = error.message
+    moved = _move_all(actor, ready, action, comment)
+    skipped |= {n.id: STALE for n in ready if n.id not in moved}
+    return BulkResult(
+        done=[i for i in ids if i not in skipped],
+        skipped=[{"id": i, "reason": skipped[i]} for i in ids if i in skipped],
+    )
+
+
+# What the checks and the machine read of a nomination under review: the bulk path loads nothing else.
+CHECKED = (
+    Nomination.id,
+    Nomination.unit_id,
+    Nomination.nominee_name,
+    Nomination.state,
+    Nomination.version,
+    Nomination.review_chain,
+    Nomination.awaiting_role,
+    Nomination.awaiting_unit_id,
+    Nomination.created_by_id,
+    Nomination.submitted_by_id,
+)
+
+
+def _load_many(ids: list[int], *, lean: bool) -> dict[int, Nomination]:
+    """The nominations of `ids` that exist, by id, a query per machine.CHUNK ids. Lean: only the CHECKED columns,
+    and their units in one more query (what the permission checks read), instead of every column and join."""
+    query = select(Nomination).options(load_only(*CHECKED), lazyload("*")) if lean else select(Nomination)
+    found = {}
+    for chunk in machine.chunked(ids):
+        found |= {n.id: n for n in db.session.scalars(query.where(Nomination.id.in_(chunk)))}
+    if lean:
+        units = {}
+        for chunk in machine.chunked(sorted({n.unit_id for n in found.values()})):
+            units |= {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(chunk)))}
+        for nomination in found.values():
+            set_committed_value(nomination, "unit", units[nomination.unit_id])
+    return found
+
+
+def _move_all(actor: User, ready: list[Nomination], action: Action, comment: str) -> set[int]:
+    """The ids machine.move_all() moved, under a savepoint: if the database refuses the writes (SQLite, when
+    another writer got in first), nothing moves and every one counts as lost to that writer."""
+    if not ready:
+        return set()
+    try:
+        with db.session.begin_nested(), stale_as_conflict():
+            return {n.id for n in machine.move_all(ready, action, actor=actor, comment=comment)}
+    except Conflict:
+        return set()
 
 
 def available_actions(actor: User, nomination: Nomination) -> list[Action]:
@@ -140,10 +203,6 @@ def available_actions(actor: User, nomination: Nomination) -> list[Action]:
         for action in machine.allowed_actions(nomination)
         if action in USER_ACTIONS and permissions.action_denial(actor, nomination, action) is None
     ]
-
-
-def _missing() -> Nomination:
-    raise NotFound("Không tìm thấy hồ sơ đề nghị.")
 
 
 def _prepare_submission(actor: User, nomination: Nomination, today: date) -> None:
