@@ -168,6 +168,12 @@ def sign_in(base_url: str, username: str, password: str = "antq2026") -> dict[st
     status, headers, _ = fetch(base_url, "/login", method="POST", form=form, headers=_cookie_header(cookies))
     if status != 302:
         raise RuntimeError(f"signing in {username} gave {status}, not a redirect")
+    cookies |= _cookies(headers)
+    # Follow the redirect, as a browser does: the welcome message is shown and leaves the session, which would
+    # otherwise be shown again and the cookie signed anew on every measured request.
+    landing = urlsplit(headers["location"])
+    _, headers, _ = fetch(base_url, landing.path + (f"?{landing.query}" if landing.query else ""),
+                          headers=_cookie_header(cookies))  # fmt: skip
     return _cookie_header(cookies | _cookies(headers))
 
 
