@@ -37,3 +37,10 @@ def on_starting(arbiter):
 
     server.migrate(create_app())
     arbiter.log.info("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+
+
+def post_worker_init(worker):
+    """Each worker compiles the shipped Word templates before it takes requests (see documents.warm_up)."""
+    from workflow import documents
+
+    documents.warm_up()

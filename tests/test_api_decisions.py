@@ -97,6 +97,27 @@ def test_seed_003_decision_is_drafted_issued_and_served_as_stored(api, world):
     assert second.reference == "02/QĐ-UBND"
 
 
+def test_a_decision_and_its_awardees_cost_the_same_queries_for_2_or_20_awardees(api, world, count_queries):
+    secretariat = api("secretariat_d")
+
+    def counted(size: int) -> int:
+        kinds = ["collective", "individual"] * (size // 2)
+        nominations = [
+            create_nomination(world, state=State.district_approved, kind=kind, name=f"Hồ sơ {size}-{i}")
+            for i, kind in enumerate(kinds)
+        ]
+        decision = create_decision(world, nominations)
+        with count_queries() as queries:
+            body = secretariat.get(f"/decisions/{decision.id}").get_json()
+        in_annex = sorted(nominations, key=lambda n: n.nominee_kind != "collective")  # collectives first
+        assert [i["nomination_id"] for i in body["items"]] == [n.id for n in in_annex]
+        assert (body["collectives"], body["individuals"]) == (size // 2, size // 2)
+        assert {i["state"] for i in body["items"]} == {"awarded"}
+        return len(queries)
+
+    assert counted(2) == counted(20)
+
+
 def test_a_draft_can_swap_its_nominations_keeping_those_it_already_has(api, world):
     kept, dropped, added = (
         create_nomination(world, state=State.district_approved, name=name) for name in ("Giữ", "Bỏ", "Thêm")

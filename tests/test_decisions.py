@@ -6,9 +6,11 @@ one transaction) and may revoke it with a reason. Issued decisions never change.
 """
 
 import hashlib
+import io
 import random
 import threading
 import time
+import zipfile
 from datetime import date
 
 import pytest
@@ -396,7 +398,7 @@ def test_when_rendering_fails_nothing_of_the_issue_remains_and_the_number_is_not
     documents_before = count(IssuedDocument)
     version = decision.version
 
-    def broken(decision, *args):
+    def broken(decision, *args, **kwargs):
         raise RenderingFailed("Mẫu Word hỏng")
 
     working = documents.issue_documents
@@ -421,6 +423,62 @@ def test_when_rendering_fails_nothing_of_the_issue_remains_and_the_number_is_not
     decisions.issue(world.secretariat_d, decision, today=ISSUED_ON)
     db.session.commit()
     assert fresh(Decision, decision.id).number == issued_before + 1
+
+
+def test_issuing_runs_the_same_queries_for_5_or_50_awardees(world, count_queries):
+    def issue_counting(size: int, offset: int) -> int:
+        decision = draft(world, *(approved(world, name=f"Người thứ {offset + i}") for i in range(size)))
+        with count_queries() as queries:
+            decisions.issue(world.secretariat_d, decision, today=ISSUED_ON)
+        db.session.commit()
+        assert fresh(Decision, decision.id).state == "issued"
+        return len(queries)
+
+    assert issue_counting(5, 0) == issue_counting(50, 5)
+
+
+def parts(data: bytes) -> dict[str, bytes]:
+    """A .docx as its parts, each byte for byte (the archive also dates each part with the time it was written)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def stored_documents(decision_id: int) -> dict[str, tuple[str, dict]]:
+    rows = db.session.scalars(select(IssuedDocument).where(IssuedDocument.decision_id == decision_id))
+    return {row.kind: (row.filename, parts(row.data)) for row in rows}
+
+
+def rendered_again(decision_id: int) -> dict[str, tuple[str, dict]]:
+    """The documents as rendering the decision now, with its number, writes them."""
+    decision = fresh(Decision, decision_id)
+    return {d["kind"]: (d["filename"], parts(d["data"])) for d in documents.issue_documents(decision)}
+
+
+def test_the_documents_rendered_before_the_number_is_taken_are_those_of_the_numbered_decision(world):
+    decision = issued(world, approved(world, kind="collective", name="Đội dân phòng"), approved(world))
+    assert fresh(Decision, decision.id).reference == "01/QĐ-UBND"
+    assert stored_documents(decision.id) == rendered_again(decision.id)
+
+
+def test_when_another_issue_took_the_expected_number_the_documents_are_rendered_again_with_the_one_taken(
+    world, monkeypatch
+):
+    issued(world, approved(world, name="Người thứ nhất"))
+    decision = draft(world, approved(world, name="Trần Thị Mai"))
+    rendered = []
+    render = documents.issue_documents
+    monkeypatch.setattr(decisions, "_expected_number", lambda *key: 1)  # read before the other issue committed
+    monkeypatch.setattr(documents, "issue_documents", lambda *args, **kw: rendered.append(kw) or render(*args, **kw))
+
+    decisions.issue(world.secretariat_d, decision, today=ISSUED_ON)
+    db.session.commit()
+
+    assert [kw["number"] for kw in rendered] == [1, 2]
+    assert fresh(Decision, decision.id).reference == "02/QĐ-UBND"
+    monkeypatch.setattr(documents, "issue_documents", render)
+    stored = stored_documents(decision.id)
+    assert stored == rendered_again(decision.id)
+    assert stored["certificates"][0].endswith("-02-QD-UBND-2026.docx")
 
 
 def test_an_issued_decision_never_changes(world):

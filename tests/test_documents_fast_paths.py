@@ -19,7 +19,7 @@ from lxml import etree
 
 from workflow import documents
 from workflow.documents import context, samples
-from workflow.documents.render import LeanTemplate, environment
+from workflow.documents.render import _ENVIRONMENTS, LeanTemplate, environment
 from workflow.text import fold
 
 KINDS = ("decision", "certificate", "proposal")
@@ -73,6 +73,33 @@ def test_a_spliced_body_gives_the_document_docxtpl_gives(kind):
         data, spliced = lean_render(template, values)
         assert spliced
         assert_same_document(data, docxtpl_render(template, values))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_escaped_tags_typed_in_a_value_come_out_as_docxtpl_writes_them(kind):
+    values = hostile(kind)
+    rows = values.get("certificates") or values["individuals"]
+    rows[0] = rows[0] | {"name": "Tổ {_{ 1 }_} và {_% 2 %_}, mã A_B"}
+    data, spliced = lean_render(documents.default_template(kind), values)
+    assert spliced
+    assert_same_document(data, docxtpl_render(documents.default_template(kind), values))
+
+
+def test_text_xml_cannot_hold_takes_docxtpls_own_path():
+    values = hostile("certificate")
+    values["certificates"][0] = values["certificates"][0] | {"name": "Nguyễn \ud800 Văn"}  # a lone surrogate
+    data, spliced = lean_render(documents.default_template("certificate"), values)
+    assert not spliced
+    assert_same_document(data, docxtpl_render(documents.default_template("certificate"), values))
+
+
+def test_once_warmed_up_a_shipped_template_renders_without_compiling_anything():
+    documents.warm_up()
+    compiled = _ENVIRONMENTS[False]._compile_once
+    before = compiled.cache_info().misses
+    for kind in documents.KINDS:
+        documents.render(documents.default_template(kind), samples.context_for(kind))
+    assert compiled.cache_info().misses == before
 
 
 def test_a_spliced_document_opens_with_every_awardee_in_order():

@@ -1,12 +1,13 @@
 """Request and response bodies of the award decisions API. The services check everything beyond types."""
 
 from flask import url_for
-from marshmallow import fields
+from marshmallow import fields, pre_dump
 from marshmallow.validate import OneOf, Range
 
 from blueprints.api.base import Schema, UtcDateTime
 from blueprints.api.schemas import NominationSummary, Page, PageQuery
 from blueprints.ui import DECISION_STATES
+from workflow.services import decisions
 from workflow.states import NomineeKind
 
 TEXT = {"type": "string"}
@@ -66,13 +67,13 @@ class RevokeInput(Schema):
     version = fields.Integer(required=True)
 
 
-class DecisionItem(Schema):
+class DecisionItem(Schema):  # a row of decisions.awardee_list()
     nomination_id = fields.Integer()
-    nominee_kind = fields.String(attribute="nomination.nominee_kind")
-    nominee_name = fields.String(attribute="nomination.nominee_name")
-    nominee_position = fields.String(attribute="nomination.position")
-    unit_name = fields.String(attribute="nomination.unit.name")
-    state = fields.String(attribute="nomination.state")
+    nominee_kind = fields.String()
+    nominee_name = fields.String()
+    nominee_position = fields.String(attribute="position")
+    unit_name = fields.String()
+    state = fields.String()
 
 
 class IssuedDocument(Schema):
@@ -115,7 +116,22 @@ class DecisionSummary(Schema):
     version = fields.Integer()
 
 
+class Listed:
+    """A decision with its awardees as plain rows, read once for the list and both counts: as ORM objects with their
+    nominations, 10,000 of them took a second to load."""
+
+    def __init__(self, decision):
+        self.decision, self.items = decision, decisions.awardee_list(decision)
+        self.collectives = sum(row["nominee_kind"] == NomineeKind.collective for row in self.items)
+        self.individuals = len(self.items) - self.collectives
+
+    def __getattr__(self, name: str):
+        return getattr(self.decision, name)
+
+
 class Decision(DecisionSummary, DecisionText):
+    collectives = fields.Integer()
+    individuals = fields.Integer()
     campaign_title = fields.Function(lambda d: d.campaign.title if d.campaign else None, allow_none=True, metadata=TEXT)
     created_by_id = fields.Integer()
     created_at = UtcDateTime()
@@ -129,6 +145,10 @@ class Decision(DecisionSummary, DecisionText):
         lambda d: IssuedDocument(many=True).dump([doc for doc in d.documents if doc.kind in DOCUMENT_KINDS]),
         metadata={"type": "array", "items": {"type": "object"}, "description": "Văn bản đã lưu khi ban hành."},
     )
+
+    @pre_dump
+    def listed(self, decision, **kwargs):
+        return Listed(decision)
 
 
 class DecisionQuery(PageQuery):

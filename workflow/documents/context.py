@@ -1,8 +1,10 @@
 """The contexts templates are rendered with: plain values only (str, int, bool, lists of dicts of those), all text
-NFC, built from the domain objects by reading attributes. Templates never see an ORM object, so what a template
-can print is exactly what is built here (and listed in docs_templates/README.md)."""
+NFC, built from the domain objects by reading attributes, or for the awardees of a decision from plain rows
+(`Awardee`) read in one query. Templates never see an ORM object, so what a template can print is exactly what is
+built here (and listed in docs_templates/README.md)."""
 
 from datetime import date
+from typing import NamedTuple
 
 from workflow import clock
 from workflow.documents import vietnamese as vn
@@ -13,14 +15,37 @@ SIGNING_FORMS = {"KT": "KT.", "TM": "TM.", "Q": "Q."}
 KIND_TITLES = {kind.value: kind.title for kind in NomineeKind}
 
 
-def decision_context(decision, nominations=None) -> dict:
+class Awardee(NamedTuple):
+    """What the lists and certificates print of one nomination."""
+
+    nominee_kind: str
+    nominee_name: str
+    position: str
+    achievements: str
+    unit_name: str
+    award_form_name: str
+
+    @classmethod
+    def of(cls, nomination) -> "Awardee":
+        return cls(
+            nomination.nominee_kind,
+            nomination.nominee_name,
+            nomination.position,
+            nomination.achievements,
+            nomination.unit.name,
+            nomination.award_form.name,
+        )
+
+
+def decision_context(decision, awardees=None, *, number: int | None = None) -> dict:
     """Everything the decision and its annex print. A decision without a number or date yet (a draft) shows the
     number as "…" and the day and month as blanks to fill in, and carries the mark "DỰ THẢO".
-    `nominations` are the decision's in the order of its annex, if the caller has them already."""
-    context = _decision_header(decision)
-    if nominations is None:
-        nominations = [item.nomination for item in decision.items]
-    rows = nomination_rows(nominations, context["campaign_title"])
+    `awardees` are the decision's (Awardee rows) in the order of its annex, if the caller has them already;
+    `number` is the one it is being issued with, if it does not carry it yet."""
+    context = _decision_header(decision, number or decision.number)
+    if awardees is None:
+        awardees = [Awardee.of(item.nomination) for item in decision.items]
+    rows = awardee_rows(awardees, context["campaign_title"])
     collectives = _numbered([row for row in rows if row["kind"] == NomineeKind.collective])
     individuals = _numbered([row for row in rows if row["kind"] == NomineeKind.individual])
     return context | {
@@ -43,11 +68,15 @@ def certificate_context(decision) -> dict:
 
 
 def with_certificates(context: dict) -> dict:
-    return context | {"certificates": _numbered(context["collectives"] + context["individuals"])}
+    """A decision's context plus its `certificates`, numbered through: the collectives' rows are the annex's own
+    (numbered alike), the individuals' are copies with their number in the whole list."""
+    rows = context["collectives"] + context["individuals"]
+    certificates = [row if row["stt"] == number else row | {"stt": number} for number, row in enumerate(rows, start=1)]
+    return context | {"certificates": certificates}
 
 
-def _decision_header(decision) -> dict:
-    draft = decision.number is None or decision.issued_on is None
+def _decision_header(decision, number: int | None) -> dict:
+    draft = number is None or decision.issued_on is None
     day = None if draft else decision.issued_on
     year = decision.year or (day.year if day else clock.today().year)
     award_form = decision.award_form
@@ -55,6 +84,7 @@ def _decision_header(decision) -> dict:
     place = vn.line(decision.place) or vn.place_name(unit_name)
     signing_authority = vn.upper(decision.signing_authority)
     prefix = SIGNING_FORMS.get(decision.signing_form or "")
+    number_text = vn.BLANK_NUMBER if draft else f"{number:02d}"
     return {
         "draft": draft,
         "draft_mark": "DỰ THẢO" if draft else "",
@@ -62,8 +92,8 @@ def _decision_header(decision) -> dict:
         "issuing_body": vn.upper(decision.issuing_body),
         "unit_name": unit_name,
         "symbol": vn.line(decision.symbol),
-        "number": vn.BLANK_NUMBER if draft else f"{decision.number:02d}",
-        "reference": vn.line(decision.reference),
+        "number": number_text,
+        "reference": vn.line(f"{number_text}/{decision.symbol}"),
         "place": place,
         "day": vn.BLANK_DAY if draft else vn.day_text(day),
         "month": vn.BLANK_DAY if draft else vn.month_text(day),
@@ -116,39 +146,51 @@ def proposal_context(unit, campaign, nominations, *, today: date | None = None) 
 
 def nomination_rows(nominations, campaign_title: str = "") -> list[dict]:
     """One row per nomination, in the given order, with what the lists and certificates print."""
-    units, forms = {}, {}  # a handful of units and forms for thousands of rows: each written out once
+    return awardee_rows([Awardee.of(nomination) for nomination in nominations], campaign_title)
+
+
+def awardee_rows(awardees, campaign_title: str = "") -> list[dict]:
+    """One row per Awardee, in the given order, with what the lists and certificates print."""
+    # A handful of units, forms and positions for thousands of rows: each written out and folded once.
+    units, forms, positions = {}, {}, {}
     rows = []
-    for nomination in nominations:
-        if id(nomination.unit) not in units:
-            unit = vn.line(nomination.unit.name)
-            units[id(nomination.unit)] = (unit, fold(vn.place_name(unit)))
-        if id(nomination.award_form) not in forms:
-            forms[id(nomination.award_form)] = vn.line(nomination.award_form.name)
-        unit, place = units[id(nomination.unit)]
-        name, position = vn.line(nomination.nominee_name), vn.line(nomination.position)
+    for kind, raw_name, raw_position, raw_achievements, unit_name, form_name in awardees:
+        if unit_name not in units:
+            unit = vn.line(unit_name)
+            units[unit_name] = (unit, fold(vn.place_name(unit)))
+        if form_name not in forms:
+            forms[form_name] = vn.line(form_name)
+        if raw_position not in positions:
+            position = vn.line(raw_position)
+            positions[raw_position] = (position, fold(position))
+        unit, place = units[unit_name]
+        (position, folded_position), name = positions[raw_position], vn.line(raw_name)
         # "Tổ trưởng, Thị trấn X" but not "Chủ tịch UBND xã Y, Xã Y": the unit is written once.
         repeated = bool(place) and (
-            place in fold(position) or (nomination.nominee_kind == NomineeKind.collective and place in fold(name))
+            place in folded_position or (kind == NomineeKind.collective and place in fold(name))
         )
-        achievements = vn.text(nomination.achievements)
+        achievements = vn.text(raw_achievements)
         rows.append(
             {
-                "kind": str(nomination.nominee_kind),
-                "kind_title": KIND_TITLES.get(nomination.nominee_kind, ""),
+                "kind": str(kind),
+                "kind_title": KIND_TITLES.get(kind, ""),
                 "name": name,
                 "position": position,
                 "unit": unit,
                 "position_unit": position if repeated else ", ".join(part for part in (position, unit) if part),
                 "achievements": achievements,
                 "achievement_line": _achievement_line(achievements, campaign_title),
-                "award_form_name": forms[id(nomination.award_form)],
+                "award_form_name": forms[form_name],
             }
         )
     return rows
 
 
 def _numbered(rows: list[dict]) -> list[dict]:
-    return [row | {"stt": number} for number, row in enumerate(rows, start=1)]
+    """The rows, each given its number from 1 (stt) in place: they were built for this one list."""
+    for number, row in enumerate(rows, start=1):
+        row["stt"] = number
+    return rows
 
 
 def _achievement_line(achievements: str, campaign_title: str) -> str:

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from workflow import clock, permissions
+from workflow import clock, heap, permissions
 from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Indicator, Report, ReportValue, ReviewPeriod, Unit, User
@@ -138,19 +138,55 @@ class Consolidation:
         return next(line for line in self.lines if line.indicator.code == code)
 
 
+@heap.collector_paused()  # a province: 13,000 figures of 1,000 units, see heap
 def consolidate(actor: User, period: ReviewPeriod, unit: Unit, *, today: date | None = None) -> Consolidation:
     """The consolidated figures of `unit`'s subtree in the period. The unit must lie in the period's collecting
     subtree and in the actor's view; NotFound otherwise."""
     if not period.owner_unit.contains(unit) or not permissions.has_role_over(actor, unit, *Role):
         raise NotFound(NOT_FOUND)
     today = today or clock.today()
-    indicators = catalogue.catalogue(include_inactive=True)
-    cleared_at = unit.ancestor_ids
-
-    accepted: dict[int, Figure] = defaultdict(Figure)
-    provisional: dict[int, Figure] = defaultdict(Figure)
     children = {c.id: Child(unit=c, own=False) for c in _children(unit)}
     own = Child(unit=unit, own=True)
+    rows_of: dict[int, Child | None] = {}  # each unit's row of the table, found once rather than once per figure
+
+    def row_of(unit_id: int, path: str) -> Child | None:
+        if unit_id not in rows_of:
+            rows_of[unit_id] = own if unit_id == unit.id else children.get(_child_id(path, unit))
+        return rows_of[unit_id]
+
+    accepted, provisional = _figures(period, unit, row_of)
+    statuses = _statuses(period, unit, today)
+    for status in statuses:
+        row = row_of(status.unit.id, status.unit.path)
+        if row is not None:
+            row.expected += 1
+            row.accepted += status.state == ReportState.accepted
+
+    history = _history(period, unit, accepted)
+    previous = history[-2][1] if len(history) > 1 else None
+    present = set(accepted) | set(provisional)
+    lines = [
+        Line(
+            indicator=indicator,
+            accepted=accepted.get(indicator.id) or _empty(indicator),
+            provisional=provisional.get(indicator.id) or _empty(indicator),
+            previous=(previous.get(indicator.id) or _empty(indicator)) if previous is not None else None,
+        )
+        for indicator in catalogue.catalogue(include_inactive=True)
+        if indicator.active or indicator.id in present
+    ]
+    rows = ([own] if own.expected or own.figures else []) + [c for c in children.values() if c.expected or c.figures]
+    return Consolidation(
+        period=period, unit=unit, lines=lines, children=rows, statuses=statuses, history=history, today=today
+    )
+
+
+def _figures(period: ReviewPeriod, unit: Unit, row_of) -> tuple[dict[int, Figure], dict[int, Figure]]:
+    """The accepted and the provisional totals by indicator of the subtree's reports sent in the period; each
+    accepted figure also added to its unit's row of the table (`row_of`)."""
+    cleared_at = set(unit.ancestor_ids)
+    accepted: dict[int, Figure] = defaultdict(Figure)
+    provisional: dict[int, Figure] = defaultdict(Figure)
     for unit_id, path, cleared, indicator_id, value, total in db.session.execute(
         select(
             Report.unit_id,
@@ -171,34 +207,12 @@ def consolidate(actor: User, period: ReviewPeriod, unit: Unit, *, today: date | 
         provisional[indicator_id].add(value, total)
         if cleared in cleared_at:
             accepted[indicator_id].add(value, total)
-            bucket = own if unit_id == unit.id else children.get(_child_id(path, unit))
-            if bucket is not None:
-                bucket.figures.setdefault(indicator_id, Figure()).add(value, total)
-
-    statuses = _statuses(period, unit, today)
-    for status in statuses:
-        bucket = own if status.unit.id == unit.id else children.get(_child_id(status.unit.path, unit))
-        if bucket is not None:
-            bucket.expected += 1
-            bucket.accepted += status.state == ReportState.accepted
-
-    history = _history(period, unit, accepted)
-    previous = history[-2][1] if len(history) > 1 else None
-    present = set(accepted) | set(provisional)
-    lines = [
-        Line(
-            indicator=indicator,
-            accepted=accepted.get(indicator.id) or _empty(indicator),
-            provisional=provisional.get(indicator.id) or _empty(indicator),
-            previous=(previous.get(indicator.id) or _empty(indicator)) if previous is not None else None,
-        )
-        for indicator in indicators
-        if indicator.active or indicator.id in present
-    ]
-    rows = ([own] if own.expected or own.figures else []) + [c for c in children.values() if c.expected or c.figures]
-    return Consolidation(
-        period=period, unit=unit, lines=lines, children=rows, statuses=statuses, history=history, today=today
-    )
+            row = row_of(unit_id, path)
+            if row is not None:
+                if indicator_id not in row.figures:
+                    row.figures[indicator_id] = Figure()
+                row.figures[indicator_id].add(value, total)
+    return accepted, provisional
 
 
 def _empty(indicator: Indicator) -> Figure:
