@@ -1,5 +1,7 @@
 """What every response carries for the browser's protection, and the rate limit on guessing passwords."""
 
+from functools import cache
+
 from flask import Flask, abort, current_app, request
 
 from blueprints.errors import is_api
@@ -30,6 +32,7 @@ HEADERS = {
 }
 
 
+@cache  # two strings, the same for every response
 def content_security_policy(inline_styles: bool = False) -> str:
     directives = dict(DIRECTIVES, **({"style-src": "'self' 'unsafe-inline'"} if inline_styles else {}))
     return "; ".join(f"{name} {value}" for name, value in directives.items())

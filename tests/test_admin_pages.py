@@ -86,7 +86,7 @@ def test_index_shows_the_cards_the_users_rights_allow(world, client, auth, usern
 def test_global_admin_sees_the_whole_tree_in_order_with_levels_and_indentation(world, client, auth):
     auth.login("admin")
     page = client.get("/admin/units/")
-    assert _codes(page) == ["Q", "Q1", "P", "D", "C1", "A1", "C2", "AD"]
+    assert _codes(page) == ["P", "D", "C1", "A1", "C2", "AD", "Q", "Q1"]  # tree order (by path)
     row = page.text.split('data-unit="A1"')[1].split("</tr>")[0]
     assert 'class="ps-5"' in row and "Trường THCS Lạc Dương" in row
     assert "Cơ quan, doanh nghiệp, nhà trường" in row
@@ -146,7 +146,7 @@ def test_moving_a_commune_under_its_province_rewrites_the_subtree_paths(world, c
     assert c1.parent_id == world.p.id and c1.path == f"/{world.p.id}/{c1.id}/"
     assert a1.parent_id == c1.id and a1.path == f"/{world.p.id}/{c1.id}/{a1.id}/"
     assert c2.path == f"/{world.p.id}/{world.d.id}/{c2.id}/"
-    assert _codes(page) == ["Q", "Q1", "P", "D", "C2", "AD", "C1", "A1"]
+    assert _codes(page) == ["P", "D", "C2", "AD", "C1", "A1", "Q", "Q1"]
 
 
 def test_a_duplicate_unit_code_is_refused_and_the_typed_values_are_kept(world, client, auth):

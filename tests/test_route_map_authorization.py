@@ -78,6 +78,10 @@ ACCESS = {
     "admin.document_templates.upload": page(*MANAGERS, overrides=ABOVE_THE_COMMUNE),
     "admin.document_templates.current": page(*MANAGERS, overrides=ABOVE_THE_COMMUNE),
     "admin.document_templates.version": page(*MANAGERS, overrides=ABOVE_THE_COMMUNE),
+    # Type-ahead for the list filters: everyone, within their own scope (test_lookups)
+    "admin.lookups.units": page(scoped=False),
+    "admin.lookups.campaigns": page(scoped=False),
+    "admin.lookups.award_forms": page(scoped=False),
     # Nominations
     "main.inbox": page(scoped=False),
     "main.workflow_diagram": page(scoped=False),

@@ -35,6 +35,24 @@ def subtree_filter(user: User, unit_column, *roles: Role) -> ColumnElement[bool]
     return or_(*(unit_column.startswith(path) for path in sorted(paths)))
 
 
+def on_line(user: User, unit: Unit) -> bool:
+    """True if `unit` is at or above one of the user's units, or below one: where the campaigns and award forms
+    that apply to the user's units come from."""
+    return is_global_admin(user) or any(unit.contains(held) or held.contains(unit) for held in role_units(user, *Role))
+
+
+def line_filter(user: User, unit_id_column, unit_path_column) -> ColumnElement[bool]:
+    """SQL twin of on_line(): the unit behind the columns lies on the line of one of the user's units."""
+    if is_global_admin(user):
+        return true()
+    held = role_units(user, *Role)
+    if not held:
+        return false()
+    above = sorted({unit_id for unit in held for unit_id in unit.ancestor_ids})
+    below = sorted({unit.path for unit in held})
+    return or_(unit_id_column.in_(above), *(unit_path_column.startswith(path) for path in below))
+
+
 def can_view(user: User, nomination: Nomination) -> bool:
     return has_role_over(user, nomination.unit, *Role)
 

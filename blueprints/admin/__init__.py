@@ -7,12 +7,12 @@ services in workflow.services.admin, which decide who may make them."""
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from blueprints.admin import award_forms, campaigns, document_templates, indicators, units, users
+from blueprints.admin import award_forms, campaigns, document_templates, indicators, lookups, units, users
 from workflow import permissions
 from workflow.services import admin
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-for child in (units.bp, users.bp, award_forms.bp, campaigns.bp, indicators.bp, document_templates.bp):
+for child in (units.bp, users.bp, award_forms.bp, campaigns.bp, indicators.bp, document_templates.bp, lookups.bp):
     bp.register_blueprint(child)
 
 

@@ -4,18 +4,25 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.forms import UnitForm
+from workflow import permissions
 from workflow.services import admin
-from workflow.states import Role
+from workflow.services.admin.units import indented, unit_page
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
 
 @bp.get("/")
 def index():
+    q, level = request.args.get("q", ""), request.args.get("level", "")
+    page = unit_page(current_user, q=q, level=level, page=request.args.get("page", 1, type=int))
     return render_template(
         "admin/units.html",
-        tree=admin.unit_tree(admin.units_in_scope(current_user, *Role)),
-        editable={u.id for u in admin.units_in_scope(current_user, Role.admin)},
+        page=page,
+        tree=indented(current_user, page.items),
+        flat=bool(q.strip() or level),
+        q=q,
+        level=level,
+        editable={u.id for u in page.items if permissions.can_administer(current_user, u)},
         administers=admin.administers_some_unit(current_user),
     )
 

@@ -1,11 +1,12 @@
 """Accounts and their roles, for administrators, within the units they administer."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.forms import UserCreateForm, UserEditForm, role_rows
 from workflow import permissions
 from workflow.services import admin
+from workflow.services.admin.users import user_page
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -13,9 +14,11 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.get("/")
 def index():
     admin.require_administrator(current_user)
+    q = request.args.get("q", "")
     return render_template(
         "admin/users.html",
-        users=admin.visible_users(current_user),
+        page=user_page(current_user, q=q, page=request.args.get("page", 1, type=int)),
+        q=q,
         administers=lambda unit: permissions.can_administer(current_user, unit),
     )
 

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -5,6 +7,7 @@ from blueprints.downloads import send_bytes
 from blueprints.forms import attach_uploads
 from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm
 from workflow import documents, permissions
+from workflow.errors import NotFound
 from workflow.services import admin, attachments, decisions, listing, nominations
 from workflow.states import Action, Role
 
@@ -26,15 +29,31 @@ def index():
         page=request.args.get("page", 1, type=int),
         per_page=request.args.get("per_page", 25, type=int),
     )
+    communes = listing.proposal_communes(current_user)
     return render_template(
         "nominations/index.html",
-        communes=listing.proposal_communes(current_user),
         page=page,
         filters=filters,
+        chosen=chosen_filters(filters),
         bulk=BulkForm(),
-        campaigns=admin.visible_campaigns(current_user),
-        award_forms=admin.visible_award_forms(current_user),
-        units=admin.units_in_scope(current_user, *Role),
+        communes=communes,
+        proposal_campaigns=admin.visible_campaigns(current_user) if communes else [],
+    )
+
+
+def chosen_filters(filters: listing.Filters) -> SimpleNamespace:
+    """The unit, campaign and award form the filters name, for their boxes; None where it is not in the scope."""
+
+    def visible(get, object_id):
+        try:
+            return get(current_user, object_id) if object_id else None
+        except NotFound:
+            return None
+
+    return SimpleNamespace(
+        unit=visible(admin.get_unit, filters.unit_id),
+        campaign=visible(admin.get_campaign, filters.campaign_id),
+        award_form=visible(admin.get_award_form, filters.award_form_id),
     )
 
 
@@ -82,14 +101,16 @@ def _create(form: NominationForm):
 @bp.get("/<int:nomination_id>")
 def detail(nomination_id: int):
     nomination = nominations.get(current_user, nomination_id)
+    actions = nominations.available_actions(current_user, nomination)
+    can_edit = permissions.edit_denial(current_user, nomination) is None
     return render_template(
         "nominations/detail.html",
         nomination=nomination,
-        actions=nominations.available_actions(current_user, nomination),
-        can_edit=permissions.edit_denial(current_user, nomination) is None,
+        actions=actions,
+        can_edit=can_edit,
         history=listing.history(nomination),
-        action_form=ActionForm(),
-        upload_form=UploadForm(),
+        action_form=ActionForm() if actions else None,  # forms only for the buttons shown
+        upload_form=UploadForm() if can_edit else None,
         chain=listing.chain_units(nomination),
         decision=decisions.decision_of(nomination),
         judges=bool(permissions.role_units(current_user, Role.reviewer, Role.secretariat)),

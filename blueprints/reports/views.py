@@ -24,7 +24,7 @@ def index():
     return render_template(
         "reports/index.html",
         rows=filing.overview(current_user, periods.visible(current_user)),
-        opens_periods=bool(periods.owner_units(current_user)),
+        opens_periods=periods.opens_periods(current_user),
     )
 
 

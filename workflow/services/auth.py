@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workflow.errors import AuthenticationError, ValidationError
@@ -123,7 +124,9 @@ def user_for_session(session_id: str | None) -> User | None:
     user_id, _, epoch = (session_id or "").partition(":")
     if not user_id.isdigit() or not epoch.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # One query: the user, their roles and the units of the roles, which every page reads (scope, navbar).
+    query = select(User).where(User.id == int(user_id)).options(joinedload(User.roles))
+    user = db.session.scalars(query).unique().one_or_none()
     if user is None or not user.active or (user.session_epoch or 0) != int(epoch):
         return None
     return user

@@ -14,6 +14,7 @@ from workflow.services.admin.awards import (
     visible_campaigns,
 )
 from workflow.services.admin.common import system_actor
+from workflow.services.admin.lookups import Choice, find_award_forms, find_campaigns, find_units
 from workflow.services.admin.units import (
     administers_some_unit,
     create_unit,
@@ -28,11 +29,15 @@ from workflow.services.admin.users import create_user, get_user, set_roles, upda
 
 __all__ = [
     "DEFAULT_SYMBOL",
+    "Choice",
     "ISSUER_FIELDS",
     "administers_some_unit",
     "award_owner_units",
     "create_unit",
     "create_user",
+    "find_award_forms",
+    "find_campaigns",
+    "find_units",
     "get_award_form",
     "get_campaign",
     "get_unit",

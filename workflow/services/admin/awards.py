@@ -3,8 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, select
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from workflow import permissions
 from workflow.errors import NotFound
@@ -17,15 +17,12 @@ from workflow.states import REVIEW_LEVELS, NomineeKind, Role
 from workflow.text import clean
 
 DEFAULT_SYMBOL = "QĐ-UBND"
+NEWEST_CAMPAIGN_FIRST = (Campaign.starts_on.desc(), Campaign.id.desc())
 
 
 def visible_award_forms(actor: User) -> list[AwardForm]:
     """Award forms a nomination in the actor's scope could lead to: owned in or above their subtrees."""
-    forms = db.session.scalars(select(AwardForm).order_by(AwardForm.id))
-    units = permissions.role_units(actor, *Role)
-    if permissions.is_global_admin(actor):
-        return list(forms)
-    return [f for f in forms if any(f.owner_unit.contains(u) or u.contains(f.owner_unit) for u in units)]
+    return list(db.session.scalars(_on_line(actor, select(AwardForm), AwardForm).order_by(AwardForm.id)))
 
 
 def save_award_form(actor: User, data: Mapping[str, Any], form: AwardForm | None = None) -> AwardForm:
@@ -84,15 +81,18 @@ def _issuer_values(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str,
 
 def visible_campaigns(actor: User) -> list[Campaign]:
     """Campaigns that apply to the actor's units (run in or above their subtrees), newest first."""
-    campaigns = db.session.scalars(
-        select(Campaign)
-        .options(selectinload(Campaign.award_forms))
-        .order_by(Campaign.starts_on.desc(), Campaign.id.desc())
+    query = _on_line(actor, select(Campaign), Campaign).options(selectinload(Campaign.award_forms))
+    return list(db.session.scalars(query.order_by(*NEWEST_CAMPAIGN_FIRST)))
+
+
+def _on_line(actor: User, query: Select, model) -> Select:
+    """`query` of award forms or campaigns narrowed to those owned on the line of the actor's units."""
+    owner = aliased(Unit)
+    return (
+        query.join(owner, model.owner_unit_id == owner.id)
+        .options(contains_eager(model.owner_unit.of_type(owner)))
+        .where(permissions.line_filter(actor, owner.id, owner.path))
     )
-    if permissions.is_global_admin(actor):
-        return list(campaigns)
-    units = permissions.role_units(actor, *Role)
-    return [c for c in campaigns if any(c.owner_unit.contains(u) or u.contains(c.owner_unit) for u in units)]
 
 
 def save_campaign(actor: User, data: Mapping[str, Any], campaign: Campaign | None = None) -> Campaign:
@@ -125,14 +125,14 @@ def save_campaign(actor: User, data: Mapping[str, Any], campaign: Campaign | Non
 
 def get_award_form(actor: User, form_id) -> AwardForm:
     form = load(AwardForm, form_id, "hình thức khen thưởng")
-    if form not in visible_award_forms(actor):
+    if not permissions.on_line(actor, form.owner_unit):
         raise NotFound("Không tìm thấy hình thức khen thưởng.")
     return form
 
 
 def get_campaign(actor: User, campaign_id) -> Campaign:
     campaign = load(Campaign, campaign_id, "đợt thi đua")
-    if campaign not in visible_campaigns(actor):
+    if not permissions.on_line(actor, campaign.owner_unit):
         raise NotFound("Không tìm thấy đợt thi đua.")
     return campaign
 

@@ -11,6 +11,8 @@ from workflow.extensions import db
 from workflow.models import Unit, User
 from workflow.services import flush
 from workflow.services.admin.common import deny, load, raise_if_errors, required_text
+from workflow.services.admin.lists import contains_folded, page_of
+from workflow.services.listing import Page
 from workflow.states import ALLOWED_PARENTS, Level, Role
 from workflow.text import clean, fold
 
@@ -97,6 +99,26 @@ def units_in_scope(actor: User, *roles: Role) -> list[Unit]:
     """Every unit in the subtrees where the actor holds one of `roles`, in tree order."""
     query = select(Unit).where(permissions.subtree_filter(actor, Unit.path, *roles)).order_by(Unit.path)
     return list(db.session.scalars(query))
+
+
+def unit_page(actor: User, *, q: str | None = None, level: str | None = None, page: int = 1) -> Page:
+    """One page of the units in the actor's subtrees, in tree order; `q` matches name or code, diacritics ignored."""
+    conditions = [permissions.subtree_filter(actor, Unit.path, *Role)]
+    if fold(q):
+        conditions.append(contains_folded(q, Unit.name, Unit.code))
+    if level in {lv.value for lv in Level}:
+        conditions.append(Unit.level == level)
+    return page_of(select(Unit).where(*conditions).order_by(Unit.path), page)
+
+
+def indented(actor: User, units: list[Unit]) -> list[tuple[Unit, int]]:
+    """Units in tree order, each with its depth below the highest unit of the actor's scope above it."""
+    tops = [] if permissions.is_global_admin(actor) else [u.path for u in permissions.role_units(actor, *Role)]
+
+    def depth(unit: Unit) -> int:
+        return unit.path.count("/") - min((top.count("/") for top in tops if unit.path.startswith(top)), default=2)
+
+    return [(unit, depth(unit)) for unit in units]
 
 
 def get_unit(actor: User, unit_id) -> Unit:

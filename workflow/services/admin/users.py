@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 
 from workflow import permissions
 from workflow.errors import NotFound, ValidationError
@@ -11,28 +11,39 @@ from workflow.extensions import db
 from workflow.models import RoleAssignment, Unit, User
 from workflow.services import auth, flush
 from workflow.services.admin.common import deny, load, raise_if_errors, required_text
+from workflow.services.admin.lists import contains_folded, page_of
 from workflow.services.admin.units import require_administrator
+from workflow.services.listing import Page
 from workflow.states import Role
-from workflow.text import clean
+from workflow.text import clean, fold
 
 
 def visible_users(actor: User) -> list[User]:
     """Accounts holding a role inside the actor's administered subtree (all accounts for a global admin)."""
-    query = select(User).order_by(User.username)
-    if not permissions.is_global_admin(actor):
-        query = query.where(
-            User.id.in_(
-                select(RoleAssignment.user_id)
-                .join(Unit, RoleAssignment.unit_id == Unit.id)
-                .where(permissions.subtree_filter(actor, Unit.path, Role.admin))
-            )
-        )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(select(User).where(_in_scope(actor)).order_by(User.username)))
+
+
+def user_page(actor: User, *, q: str | None = None, page: int = 1) -> Page:
+    """One page of visible_users(), by user name; `q` matches user name or full name, diacritics ignored."""
+    conditions = [_in_scope(actor)]
+    if fold(q):
+        conditions.append(contains_folded(q, User.username, User.full_name))
+    return page_of(select(User).where(*conditions).order_by(User.username), page)
+
+
+def _in_scope(actor: User) -> ColumnElement[bool]:
+    if permissions.is_global_admin(actor):
+        return true()
+    return User.id.in_(
+        select(RoleAssignment.user_id)
+        .join(Unit, RoleAssignment.unit_id == Unit.id)
+        .where(permissions.subtree_filter(actor, Unit.path, Role.admin))
+    )
 
 
 def get_user(actor: User, user_id) -> User:
     user = load(User, user_id, "tài khoản")
-    if user not in visible_users(actor):
+    if db.session.scalar(select(User.id).where(User.id == user.id, _in_scope(actor))) is None:
         raise NotFound("Không tìm thấy tài khoản.")
     return user
 

@@ -12,7 +12,7 @@ from workflow.models import Report, ReviewPeriod, Unit, User
 from workflow.services import flush
 from workflow.services.admin.awards import award_owner_units
 from workflow.services.admin.common import date_field, deny, load, raise_if_errors, required_text
-from workflow.states import ALLOWED_PARENTS, Level, PeriodKind, Role
+from workflow.states import ALLOWED_PARENTS, REVIEW_LEVELS, Level, PeriodKind, Role
 
 
 def visible(actor: User) -> list[ReviewPeriod]:
@@ -43,6 +43,15 @@ def owner_units(actor: User) -> list[Unit]:
     return award_owner_units(actor)
 
 
+def opens_periods(actor: User) -> bool:
+    """bool(owner_units(actor)) without loading them: a national admin's would be every unit of the country."""
+    query = select(Unit.id).where(
+        permissions.subtree_filter(actor, Unit.path, Role.secretariat, Role.admin),
+        Unit.level.in_([level.value for level in REVIEW_LEVELS]),
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def reporting_levels_below(unit: Unit) -> list[Level]:
     """Levels that can sit below `unit` and so be asked to report to it."""
     return [level for level in Level if _can_sit_below(level, unit.level_enum)]
@@ -58,8 +67,8 @@ MANAGERS_ONLY = "Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn
 
 def require_manager(actor: User, period: ReviewPeriod | None = None) -> None:
     """PermissionDenied unless the actor may open periods (without `period`) or change this one."""
-    units = [period.owner_unit] if period is not None else owner_units(actor)
-    if not any(permissions.can_manage_periods(actor, unit) for unit in units):
+    # Every unit of owner_units() is one the actor manages, so without a period the question is whether there is one.
+    if not (permissions.can_manage_periods(actor, period.owner_unit) if period is not None else opens_periods(actor)):
         deny(MANAGERS_ONLY)
 
 

@@ -1,0 +1,45 @@
+"""The administration lists, a page at a time, searched by name: units and accounts have no folded column, so the
+folded query is matched in SQL, diacritics ignored as workflow.text.fold ignores them."""
+
+from math import ceil
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+
+from workflow.extensions import db
+from workflow.services.listing import Page
+from workflow.text import fold
+
+PER_PAGE = 50
+
+_LETTERS = "aàáảãạăằắẳẵặâầấẩẫậ eèéẻẽẹêềếểễệ iìíỉĩị oòóỏõọôồốổỗộơờớởỡợ uùúủũụưừứửữự yỳýỷỹỵ dđ".split()
+# Each plain letter and every way it is written, in both cases: "a" → "aàá…AÀÁ…".
+_VARIANTS = {letters[0]: letters + letters.upper() for letters in _LETTERS}
+_ACCENTED = "".join(v for letters in _VARIANTS.values() for v in letters if fold(v) != v)
+_PLAIN = "".join(fold(ch) for ch in _ACCENTED)
+
+
+def page_of(query: Select, page) -> Page:
+    """Page `page` (clamped to the pages there are) of the ordered `query`, with the number of its rows."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    page = min(max(int(page), 1), max(1, ceil(total / PER_PAGE)))
+    items = list(db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    return Page(items=items, total=total, page=page, per_page=PER_PAGE)
+
+
+def contains_folded(query: str, *columns) -> ColumnElement[bool]:
+    """SQL condition: one of `columns` contains `query`, case and Vietnamese diacritics ignored."""
+    folded = fold(query)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # translate() strips the marks in C; lower() then folds the plain letters whatever the locale.
+        plain = (func.lower(func.translate(column, _ACCENTED, _PLAIN)) for column in columns)
+        return or_(*(column.contains(folded, autoescape=True) for column in plain))
+    # SQLite has no translate(): GLOB with a class of every spelling of each letter of the query.
+    pattern = "*" + "".join(_glob_class(ch) for ch in folded) + "*"
+    return or_(*(c.op("GLOB")(pattern) for c in columns))
+
+
+def _glob_class(ch: str) -> str:
+    if ch in "*?[":
+        return f"[{ch}]"
+    spellings = _VARIANTS.get(ch) or ch + ch.upper()
+    return f"[{spellings}]" if ch != ch.upper() else ch
