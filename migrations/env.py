@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from workflow.models import name_search
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -82,6 +84,8 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The name search's index (FTS5 table, trigram index) is made by its own migration, not described by a model.
+    conf_args.setdefault("include_name", name_search.include_name)
 
     connectable = get_engine()
 

@@ -1,17 +1,20 @@
 """Finding nominations: Vietnamese names typed any way, filters that combine, pages, constant queries."""
 
+import re
 import unicodedata
 
 import pytest
+from sqlalchemy import select, text
 
 from tests.factories import create_nomination
 from workflow.extensions import db
-from workflow.models import User
-from workflow.services import listing
+from workflow.models import Nomination, User, name_search
+from workflow.services import listing, nominations
 from workflow.services.listing import Filters
 from workflow.states import State
 
 NAME = "Nguyễn Văn Hậu"
+FTS = name_search.FTS_TABLE
 
 
 def ids(page) -> list[int]:
@@ -288,3 +291,154 @@ def test_inbox_shows_each_person_what_awaits_them(world):
     assert section(world.clerk_c1, "draft") == [draft.id]
     assert [s.key for s in listing.inbox(world.reviewer_c1)] == ["review"]
     assert listing.inbox(world.admin) == []
+
+
+# --- At national scale: the index behind the search, counts that stop, pages deep in the list -----------------
+
+
+def test_a_query_of_several_words_finds_them_together_and_in_that_order(world):
+    hung = create_nomination(world, name="Nguyễn Văn Hùng")
+    create_nomination(world, name="Nguyễn Hùng Văn")
+    create_nomination(world, name="Văn Thị Nguyễn Hùng")
+    for query in ("nguyen van hung", "Nguyễn Văn Hùng", "van hung", "n van h"):
+        assert ids(listing.search(world.admin, Filters(q=query))) == [hung.id], query
+
+
+def test_a_query_of_one_or_two_characters_finds_what_contains_it(world, subtests):
+    ha = create_nomination(world, name="Liêng Jrang K Hà")
+    mai = create_nomination(world, name="Trần Thị Mai")
+    for query, found in (("hà", [ha]), ("K", [ha]), ("ai", [mai]), ("a", [mai, ha]), ("đ", []), ("%", [])):
+        with subtests.test(query=query):
+            assert ids(listing.search(world.admin, Filters(q=query))) == [n.id for n in found]
+
+
+def test_what_the_search_index_would_read_as_syntax_is_matched_as_plain_text(world, subtests):
+    quoted = create_nomination(world, kind="collective", name='Tổ tự quản "Bình Yên" khu phố 3')
+    star = create_nomination(world, kind="collective", name="Đội PCCC số 1* (cơ sở)")
+    for query, found in (
+        ('"binh yen"', [quoted]),
+        ('"binh', [quoted]),
+        ("so 1*", [star]),
+        ("(co so)", [star]),
+        ("binh AND yen", []),
+        ("binh OR doi", []),
+        ("NEAR(binh yen)", []),
+        ("nominee_search: binh", []),
+        ("-yen", []),
+        ("^to", []),
+        ("binh*", []),
+    ):
+        with subtests.test(query=query):
+            assert ids(listing.search(world.admin, Filters(q=query))) == [n.id for n in found]
+
+
+def test_the_search_index_follows_the_names_as_they_are_created_changed_and_deleted(app, world):
+    mai = create_nomination(world, name="Trần Thị Mai")
+    kept = create_nomination(world, name="Trần Thị Mai Anh")
+    nominations.update(world.clerk_c1, mai, {"nominee_name": "Lê Thị Hoa"}, version=mai.version)
+    db.session.commit()
+    assert ids(listing.search(world.admin, Filters(q="tran thi mai"))) == [kept.id]
+    assert ids(listing.search(world.admin, Filters(q="le thi hoa"))) == [mai.id]
+    gone = {"id": kept.id}
+    db.session.rollback()  # our reading transaction would not see the rows go
+    with db.engine.begin() as connection:  # as any client could, beside the ORM (which keeps history)
+        connection.execute(text("DELETE FROM nomination_events WHERE nomination_id = :id"), gone)
+        connection.execute(text("DELETE FROM nominations WHERE id = :id"), gone)
+        if app.config["BACKEND"] == "sqlite":  # FTS5 checks its index against the nominations table
+            connection.execute(text(f"INSERT INTO {FTS}({FTS}) VALUES ('integrity-check')"))
+    assert listing.search(world.admin, Filters(q="tran thi mai")).items == []
+
+
+def _plan(statement) -> str:
+    sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True})).replace("%%", "%")
+    explain = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    with db.engine.connect() as connection:
+        return "\n".join(str(row) for row in connection.execute(text(explain + sql)))
+
+
+def test_the_name_search_reads_the_trigram_index_not_every_nomination(app, world):
+    made = create_nomination(world, name=NAME)
+    if app.config["BACKEND"] == "postgresql":  # enough rows that reading them all costs more than the index
+        columns = ", ".join(c.name for c in Nomination.__table__.columns if c.name not in ("id", "nominee_search"))
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    f"INSERT INTO nominations ({columns}, nominee_search) SELECT {columns}, 'nguoi so ' || n "
+                    "FROM nominations, generate_series(1, 3000) AS n WHERE id = :id"
+                ),
+                {"id": made.id},
+            )
+            # As CREATE INDEX or (auto)vacuum leave it: the rows in the index proper, not in its pending list.
+            connection.execute(text("SELECT gin_clean_pending_list(:index)"), {"index": name_search.TRIGRAM_INDEX})
+            connection.execute(text("ANALYZE nominations"))
+    plan = _plan(select(Nomination.id).where(listing.name_contains("nguyen van hau")))
+    if app.config["BACKEND"] == "sqlite":
+        assert f"SCAN {FTS} VIRTUAL TABLE INDEX" in plan and "'SCAN nominations'" not in plan, plan
+    else:
+        assert name_search.TRIGRAM_INDEX in plan, plan
+    # Shorter than a trigram: the rows are read (and never the whole trigram index).
+    assert name_search.TRIGRAM_INDEX not in _plan(select(Nomination.id).where(listing.name_contains("ng")))
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    """Counting stops past 5 rows, or 1 page (of 2) past the one shown and as far again."""
+    monkeypatch.setattr(listing, "COUNT_CAP", 5)
+    monkeypatch.setattr(listing, "PAGES_AHEAD", 1)
+
+
+@pytest.mark.parametrize("username", ["admin", "reviewer_d"])
+def test_a_long_list_is_counted_up_to_a_cap_and_every_page_after_it_still_works(world, small_cap, username):
+    newest_first = [create_nomination(world, name=f"Cá nhân số {i}", commit=False).id for i in range(12)][::-1]
+    db.session.commit()
+    actor = getattr(world, username)
+    shown = {}
+    for number in range(1, 8):
+        page = listing.search(actor, Filters(), page=number, per_page=2)
+        shown[number] = (page.total, page.exact, page.pages)
+        assert ids(page) == newest_first[(number - 1) * 2 : number * 2]
+    # Page 1 counts 2 pages past it, and as far again: 8 rows and more; from page 2 on the count reaches the end,
+    # and the pages of the second half are read from the oldest end.
+    assert shown[1] == (8, False, 4)
+    assert shown[2] == shown[4] == shown[6] == shown[7] == (12, True, 6)
+
+
+def _pager(html: str) -> tuple[list[int], bool]:
+    """The page numbers linked from the pager, and whether "Sau ›" leads on."""
+    numbers = [int(n) for n in re.findall(r'<a class="page-link" href="[^"]*page=(\d+)">\d+</a>', html)]
+    onwards = re.search(r'<li class="page-item ?([a-z]*)"><a class="page-link" href="[^"]*">Sau ›', html).group(1) == ""
+    return numbers, onwards
+
+
+def test_the_list_page_says_how_many_or_that_there_are_more(world, client, auth, small_cap):
+    for i in range(12):
+        create_nomination(world, name=f"Cá nhân số {i}", commit=False)
+    db.session.commit()
+    auth.login("admin")
+    first = client.get("/nominations/?per_page=2").text
+    assert "Hơn 8 hồ sơ. Trang 1." in first
+    assert _pager(first) == ([1, 2, 3, 4], True)  # the pages known so far, no last one: it is not known yet
+    fifth = client.get("/nominations/?per_page=2&page=5").text
+    assert "12 hồ sơ. Trang 5/6." in fifth and _pager(fifth) == ([1, 2, 3, 4, 5, 6], True)
+    last = client.get("/nominations/?per_page=2&page=6").text
+    assert _pager(last) == ([1, 3, 4, 5, 6], False)
+    few = client.get("/nominations/?per_page=6").text  # counting to the page after this one reaches the end
+    assert "12 hồ sơ. Trang 1/2." in few and _pager(few) == ([1, 2], True)
+
+
+@pytest.mark.parametrize("username", ["admin", "reviewer_d", "clerk_c1"])
+def test_a_deep_page_runs_the_same_queries_as_the_first(app, world, count_queries, username):
+    _populate(world, 30)
+    user_id = getattr(world, username).id
+    with app.app_context():
+        actor = db.session.get(User, user_id)
+        _ = [assignment.unit for assignment in actor.roles]
+        with count_queries() as first:
+            assert listing.search(actor, Filters(), page=1, per_page=2).items
+        with count_queries() as deep:
+            assert listing.search(actor, Filters(), page=8, per_page=2).items
+        with count_queries() as by_name:
+            assert listing.search(actor, Filters(q="nguyen van hau 1"), page=2, per_page=2).items
+        with count_queries() as by_letter:
+            assert listing.search(actor, Filters(q="u"), page=2, per_page=2).items
+    assert len(first) == len(deep) == len(by_name) == len(by_letter) <= 3

@@ -40,6 +40,7 @@ from workflow.bench_http import (
 )
 from workflow.bench_http import _drop as drop_database
 from workflow.config import database_url
+from workflow.services import listing
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 OPERATIONS = {  # the targets, for the sizes it names (a smaller --scale measures smaller batches)
@@ -161,7 +162,8 @@ def _pages(base: str, summary: bench_national.Summary, load_options: dict) -> li
         session = sign_in(base, summary.personas[persona], summary.password)
         token = _token(base, summary.personas[persona], summary.password)
         visible = _api_get(base, "/api/v1/nominations?per_page=25", token)["total"]
-        deep = min(500, -(-visible // 25))  # page 500, or the last page of a smaller list
+        # Page 500, or the last page of a smaller list (the total stops counting at listing.COUNT_CAP).
+        deep = 500 if visible >= min(listing.COUNT_CAP, 500 * 25) else -(-visible // 25)
         detail = _first_detail(_get(base, "/nominations/?state=commune_approved", session))
         pages = [
             ("inbox", "/"),

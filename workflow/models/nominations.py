@@ -13,6 +13,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from workflow.extensions import db
+from workflow.models import name_search
 from workflow.models.awards import AwardForm, Campaign
 from workflow.models.base import HistoryEntry, Timestamp, append_only, utcnow
 from workflow.models.units import Unit
@@ -38,20 +39,41 @@ class Nomination(db.Model):
             " OR awaiting_unit_id IS NOT NULL",
             name="in_review_has_awaiting_unit",
         ),
-        Index("ix_nominations_awaiting", "awaiting_role", "awaiting_unit_id"),
-        Index("ix_nominations_state_unit", "state", "unit_id"),
+        # The lists show the newest first: each index has id right after its equality columns, so a filter on them
+        # reads the rows in order and a page deep in the list skips index entries, not rows. A subtree is a list
+        # of units: each unit's entries come newest first, and the columns after id are read from the index too
+        # (the kind; the folded name, for a search too short for the trigram index).
+        Index("ix_nominations_newest_by_state", "state", "id"),
+        Index("ix_nominations_newest_by_kind", "nominee_kind", "id"),
+        Index("ix_nominations_newest_by_state_kind", "state", "nominee_kind", "id"),
+        Index("ix_nominations_newest_by_unit", "unit_id", "id", "nominee_kind", "nominee_search"),
+        Index("ix_nominations_newest_by_state_unit", "state", "unit_id", "id", "nominee_kind"),
+        Index("ix_nominations_newest_by_campaign", "campaign_id", "id"),
+        Index("ix_nominations_newest_by_award_form", "award_form_id", "id"),
+        # The inbox: what awaits a role at a unit, most recently changed first, counted without reading the rows
+        # (the creator and the sender are left out of a reviewer's count).
+        Index(
+            "ix_nominations_awaiting",
+            "awaiting_role",
+            "awaiting_unit_id",
+            "updated_at",
+            "id",
+            "created_by_id",
+            "submitted_by_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
-    award_form_id: Mapped[int] = mapped_column(ForeignKey("award_forms.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    award_form_id: Mapped[int] = mapped_column(ForeignKey("award_forms.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     nominee_kind: Mapped[str] = mapped_column(String(20))
     nominee_name: Mapped[str] = mapped_column(String(500))
-    nominee_search: Mapped[str] = mapped_column(String(500), index=True, default="")
+    # The folded name (workflow.text.fold), searched through the index of workflow.models.name_search.
+    nominee_search: Mapped[str] = mapped_column(String(500), default="")
     position: Mapped[str] = mapped_column(String(500), default="")
     achievements: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(30), default=State.draft.value, index=True)
+    state: Mapped[str] = mapped_column(String(30), default=State.draft.value)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     # The review chain, fixed at submission: [{"unit_id", "level"}] bottom-up, ending at the award form's owner.
@@ -85,6 +107,9 @@ class Nomination(db.Model):
     @property
     def kind_enum(self) -> NomineeKind:
         return NomineeKind(self.nominee_kind)
+
+
+name_search.attach(Nomination.__table__)
 
 
 class Attachment(db.Model):
