@@ -354,7 +354,7 @@ def run(dialects: list[str], *, scale: float, seed: int, reuse: bool, load_optio
         for row in rows:
             if row.target is PAGE or row.target is SEARCH:
                 row.baseline, row.baseline_stats = "rows p1", baseline["rows p1"]
-            elif row.target in (OPERATIONS["issue 1000"], OPERATIONS["certificates"]):
+            elif row.target is OPERATIONS["issue 1000"] or row.target is OPERATIONS["certificates"]:  # not ==
                 row.baseline, row.baseline_stats = "docxtpl 1,000 rows", baseline["docxtpl 1,000 rows"]
             elif row.target is OPERATIONS["issue 10000"]:
                 row.baseline, row.baseline_stats = "docxtpl 10,000 rows", baseline["docxtpl 10,000 rows"]
