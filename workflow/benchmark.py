@@ -254,9 +254,14 @@ def _certificates(url: str, summary: bench_national.Summary) -> Row:
 
 
 def _single(what: str, key: str, *seconds: float) -> Row:
-    """A row for a timed operation: median and slowest of its runs."""
+    """A row for a timed operation against its target."""
+    return Row(what, _timings(*seconds), OPERATIONS[key])
+
+
+def _timings(*seconds: float) -> Stats:
+    """The runs of a timed operation: their median and the slowest."""
     ms = [s * 1000 for s in seconds]
-    stats = Stats(
+    return Stats(
         count=len(ms),
         errors=0,
         p50_ms=round(statistics.median(ms), 1),
@@ -267,7 +272,6 @@ def _single(what: str, key: str, *seconds: float) -> Row:
         seconds=round(sum(seconds), 3),
         client_cpu_ms=0,
     )
-    return Row(what, stats, OPERATIONS[key])
 
 
 def docx_baseline(rows: int) -> Stats:
@@ -291,7 +295,7 @@ def docx_baseline(rows: int) -> Stats:
         template.render(context)
         template.save(io.BytesIO())
         timings.append(time.perf_counter() - started)
-    return _single("", "bulk", *timings).stats
+    return _timings(*timings)
 
 
 # --- HTTP helpers -----------------------------------------------------------------------------------------------
