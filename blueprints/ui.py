@@ -32,11 +32,13 @@ def filesize(size: int) -> str:
     return f"{size} byte"
 
 
-def page_url(page: int) -> str:
-    """The current list URL with another page number, filters kept."""
+def page_url_prefix() -> str:
+    """The current list URL, filters kept, ending in "page=": the pager appends each page's number (one url_for
+    for the whole pager, not one per link)."""
     args = request.args.to_dict()
-    args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    args.pop("page", None)
+    url = url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url + ("&" if args else "?") + "page="
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -48,5 +50,5 @@ def register_template_helpers(app: Flask) -> None:
         Level=Level,
         NomineeKind=NomineeKind,
         DECISION_STATES=DECISION_STATES,
-        page_url=page_url,
+        page_url_prefix=page_url_prefix,
     )

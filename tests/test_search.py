@@ -217,16 +217,7 @@ def _queries_to_list_and_show(app, count_queries, user_id: int, filters: Filters
         _ = [assignment.unit for assignment in actor.roles]
         with count_queries() as queries:
             page = listing.search(actor, filters)
-            _ = [
-                (
-                    n.unit.name,
-                    n.award_form.name,
-                    n.campaign.title,
-                    n.state_enum.title,
-                    n.awaiting_unit.name if n.awaiting_unit else None,
-                )
-                for n in page.items
-            ]
+            _ = [(n.unit_name, n.award_form_name, n.campaign_title, n.state_enum.title) for n in page.items]
         assert page.total > 0
         return len(queries)
 
@@ -238,7 +229,7 @@ def _queries_for_inbox(app, count_queries, user_id: int) -> int:
         with count_queries() as queries:
             sections = listing.inbox(actor)
             _ = [
-                (n.unit.name, n.award_form.name, n.campaign.title, n.state_enum.title)
+                (n.unit_name, n.award_form_name, n.campaign_title, n.state_enum.title)
                 for section in sections
                 for n in section.items
             ]

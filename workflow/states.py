@@ -19,7 +19,7 @@ class Level(StrEnum):
             "district": "Cấp huyện",
             "commune": "Cấp xã",
             "agency": "Cơ quan, doanh nghiệp, nhà trường",
-        }[self.value]
+        }[self._value_]
 
 
 # Levels whose reviewers form a step of the approval chain, bottom-up.
@@ -47,7 +47,7 @@ class Role(StrEnum):
             "reviewer": "Lãnh đạo duyệt, xét",
             "secretariat": "Thường trực HĐTĐKT",
             "admin": "Quản trị hệ thống",
-        }[self.value]
+        }[self._value_]
 
 
 class NomineeKind(StrEnum):
@@ -56,7 +56,7 @@ class NomineeKind(StrEnum):
 
     @property
     def title(self) -> str:
-        return {"collective": "Tập thể", "individual": "Cá nhân"}[self.value]
+        return {"collective": "Tập thể", "individual": "Cá nhân"}[self._value_]
 
 
 class State(StrEnum):
@@ -77,11 +77,11 @@ class State(StrEnum):
 
     @property
     def title(self) -> str:
-        return _STATE_TITLES[self.value][0]
+        return _STATE_TITLES[self._value_][0]
 
     @property
     def badge(self) -> str:
-        return _STATE_TITLES[self.value][1]
+        return _STATE_TITLES[self._value_][1]
 
     @property
     def is_editable(self) -> bool:
@@ -125,7 +125,7 @@ class Action(StrEnum):
             "withdraw": "Rút hồ sơ",
             "award": "Khen thưởng",
             "revoke": "Thu hồi khen thưởng",
-        }[self.value]
+        }[self._value_]
 
     @property
     def needs_reason(self) -> bool:
@@ -154,11 +154,11 @@ class ReportState(StrEnum):
 
     @property
     def title(self) -> str:
-        return _REPORT_STATE_TITLES[self.value][0]
+        return _REPORT_STATE_TITLES[self._value_][0]
 
     @property
     def badge(self) -> str:
-        return _REPORT_STATE_TITLES[self.value][1]
+        return _REPORT_STATE_TITLES[self._value_][1]
 
     @property
     def is_editable(self) -> bool:
@@ -197,7 +197,7 @@ class PeriodKind(StrEnum):
             "year": "Tổng kết năm",
             "phase": "Tổng kết giai đoạn",
             "themed": "Sơ kết, tổng kết chuyên đề",
-        }[self.value]
+        }[self._value_]
 
 
 class IndicatorKind(StrEnum):
@@ -208,4 +208,4 @@ class IndicatorKind(StrEnum):
 
     @property
     def title(self) -> str:
-        return {"sum": "Cộng dồn", "ratio": "Tỷ lệ (đạt/tổng số)"}[self.value]
+        return {"sum": "Cộng dồn", "ratio": "Tỷ lệ (đạt/tổng số)"}[self._value_]

@@ -19,7 +19,7 @@ class Nominations(MethodView):
     def get(self, args):
         """Hồ sơ trong phạm vi của người dùng, mới nhất trước, có lọc và phân trang."""
         page, per_page = args.pop("page"), args.pop("per_page")
-        return listing.search(actor(), listing.Filters(**args), page=page, per_page=per_page)
+        return listing.search(actor(), listing.Filters(**args), page=page, per_page=per_page, objects=True)
 
     @bp.arguments(schemas.NominationInput)
     @bp.response(201, schemas.Nomination)

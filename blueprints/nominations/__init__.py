@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from blueprints.downloads import send_bytes
 from blueprints.forms import attach_uploads
-from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm
+from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm, bulk_fields
 from workflow import documents, permissions
 from workflow.errors import NotFound
 from workflow.services import admin, attachments, decisions, listing, nominations
@@ -35,7 +35,7 @@ def index():
         page=page,
         filters=filters,
         chosen=chosen_filters(filters),
-        bulk=BulkForm(),
+        bulk=bulk_fields(),
         communes=communes,
         proposal_campaigns=admin.visible_campaigns(current_user) if communes else [],
     )

@@ -1,4 +1,7 @@
+from functools import cache
+
 from flask_wtf.file import MultipleFileField
+from markupsafe import Markup
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -57,6 +60,17 @@ class BulkForm(Form):
         "Lý do chung (bắt buộc khi trả lại, không đề nghị)", validators=[Optional()], render_kw={"rows": 2}
     )
     ids = HiddenField()
+
+
+@cache
+def bulk_fields() -> dict[str, Markup]:
+    """The list's bulk bar, its action and its reason with their labels, rendered once per process: they show no
+    data, and rendering them on every page cost as much as ten rows of the list. The page adds its CSRF token."""
+    form = BulkForm(meta={"csrf": False})
+    return {
+        "action": Markup(form.action.label(class_="form-label") + form.action(class_="form-select")),
+        "comment": Markup(form.comment.label(class_="form-label") + form.comment(class_="form-control")),
+    }
 
 
 class UploadForm(Form):

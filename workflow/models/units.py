@@ -21,7 +21,9 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
 
-    parent: Mapped["Unit | None"] = relationship(remote_side=[id], lazy="joined", innerjoin=False)
+    # Loaded when asked for: joining every unit's parent into every query that loads a unit (a role's, a
+    # nomination's) cost a join per unit on every page. The admin list, which shows it, joins it (admin.units).
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id])
 
     @property
     def level_enum(self) -> Level:

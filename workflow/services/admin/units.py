@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from workflow import permissions
 from workflow.errors import NotFound, ValidationError
@@ -108,7 +109,7 @@ def unit_page(actor: User, *, q: str | None = None, level: str | None = None, pa
         conditions.append(contains_folded(q, Unit.name, Unit.code))
     if level in {lv.value for lv in Level}:
         conditions.append(Unit.level == level)
-    return page_of(select(Unit).where(*conditions).order_by(Unit.path), page)
+    return page_of(select(Unit).where(*conditions).options(joinedload(Unit.parent)).order_by(Unit.path), page)
 
 
 def indented(actor: User, units: list[Unit]) -> list[tuple[Unit, int]]:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, false, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, lazyload, load_only
 
 from workflow import clock, permissions
 from workflow.extensions import db
@@ -15,6 +15,14 @@ from workflow.states import ReportState, Role
 # Periods that ended longer ago than this no longer ask for reports in the inbox (their list still shows them).
 RECENT = timedelta(days=366)
 OWED_STATES = (ReportState.draft.value, ReportState.returned.value)
+# What a row of the inbox shows of a report (its period and unit are joined): not its texts, nor the unit it awaits.
+TASK_LOADING = (
+    load_only(Report.id, Report.period_id, Report.unit_id, Report.state, Report.first_submitted_on),
+    lazyload(Report.awaiting_unit),
+)
+# The period a report is due in, joined to sort by its deadline (its eager load has an alias of its own). Made once:
+# building an alias costs more than the query that uses it.
+_DUE = aliased(ReviewPeriod, name="due_period")
 
 
 @dataclass(frozen=True)
@@ -53,18 +61,22 @@ def inbox(actor: User, *, limit: int = 10, today: date | None = None) -> list[Re
 
 def _to_review(actor: User, unit_ids: list[int], limit: int) -> ReportSection:
     """Reports awaiting a reviewer of one of the actor's units, except those the actor wrote or sent."""
-    query = select(Report).where(
+    awaiting = (
         Report.awaiting_role == Role.reviewer.value,
         Report.awaiting_unit_id.in_(unit_ids),
         Report.created_by_id != actor.id,
         func.coalesce(Report.submitted_by_id, 0) != actor.id,
     )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    period = aliased(ReviewPeriod)
-    ordered = query.join(period, Report.period_id == period.id).order_by(period.due_on, Report.updated_at, Report.id)
+    total = db.session.scalar(select(func.count()).select_from(select(Report.id).where(*awaiting).subquery())) or 0
+    ordered = (
+        select(Report)
+        .where(*awaiting)
+        .join(_DUE, Report.period_id == _DUE.id)
+        .order_by(_DUE.due_on, Report.updated_at, Report.id)
+    )
     items = [
         ReportTask(period=r.period, unit=r.unit, report=r, overdue=False)
-        for r in db.session.scalars(ordered.limit(limit)).unique()
+        for r in db.session.scalars(ordered.options(*TASK_LOADING).limit(limit)).unique()
     ]
     return ReportSection(key="report_review", title="Báo cáo chờ tôi xét duyệt", total=total, items=items)
 
@@ -133,4 +145,5 @@ def _owed_rows(actor: User, recent: list[ReviewPeriod]) -> Select:
 def _reports(ids: list[int]) -> dict[int, Report]:
     if not ids:
         return {}
-    return {report.id: report for report in db.session.scalars(select(Report).where(Report.id.in_(ids))).unique()}
+    query = select(Report).where(Report.id.in_(ids)).options(*TASK_LOADING)
+    return {report.id: report for report in db.session.scalars(query).unique()}
