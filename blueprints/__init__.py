@@ -3,7 +3,7 @@
 from flask import Flask, request
 
 from blueprints.errors import register_error_handlers
-from workflow.extensions import db, login_manager
+from workflow.extensions import db, login_manager, wrote_nothing
 from workflow.models import User
 from workflow.services.auth import user_for_session
 
@@ -49,8 +49,11 @@ def _load_user(session_id: str) -> User | None:
 
 
 def _commit_once(response):
-    """One commit per state-changing request that succeeded; anything else is rolled back."""
-    if request.method not in READ_METHODS and response.status_code < 400:
+    """One commit per state-changing request that succeeded; anything else is rolled back, except a read that
+    succeeded and wrote nothing: it ends with a commit, the same for the data, because PostgreSQL's driver
+    (psycopg) forgets the statements it prepared at every rollback, and the database would plan every query of
+    every page again (a planning takes longer than running the query on most pages)."""
+    if response.status_code < 400 and (request.method not in READ_METHODS or wrote_nothing(db.session)):
         db.session.commit()
     else:
         db.session.rollback()

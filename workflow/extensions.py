@@ -6,7 +6,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.orm import Session
 
 # Named constraints keep Alembic migrations portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -24,3 +25,19 @@ csrf = CSRFProtect()
 # Limits are declared where they apply (the login form, the token endpoint); the storage is Redis when REDIS_URL
 # is set, so several app servers count together, and memory otherwise.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def wrote_nothing(session: Session) -> bool:
+    """True if the session's transaction has changed nothing: nothing pending and nothing flushed."""
+    return not (session.info.get("flushed") or session.new or session.dirty or session.deleted)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, flush_context):
+    session.info["flushed"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flush(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("flushed", None)
