@@ -1,6 +1,7 @@
 """The HTTP bench's machinery (workflow/bench_http.py): the load generator's figures against a server of known
 speed, the signed-in session on the real login form, the bare baseline app, and gunicorn started and stopped."""
 
+import socket
 import threading
 import time
 from array import array
@@ -22,6 +23,12 @@ DELAY = 0.005
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as gunicorn
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes: without this, Nagle's algorithm holds the body back until the
+        # client's delayed acknowledgement (about 40 ms), and the server would be far slower than DELAY.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_GET(self):
         if self.path == "/slow":
@@ -83,6 +90,35 @@ def test_load_for_a_duration_reports_the_rate_it_achieved(slow_server):
     assert stats.errors == 0
     assert 0.4 <= stats.seconds < 0.5
     assert stats.rps == pytest.approx(stats.count / stats.seconds, rel=0.03)  # seconds are rounded to 10 ms
+
+
+def test_at_a_pace_the_server_keeps_up_with_requests_are_sent_on_time_and_wait_for_nothing(slow_server):
+    stats = bench_http.load(slow_server, ["/slow"], concurrency=4, duration=0.6, warmup=0.1, rate=100)
+
+    assert stats.errors == 0
+    assert stats.rps == pytest.approx(100, rel=0.1)  # sent at the pace, not as fast as the server answers
+    assert DELAY * 1000 <= stats.p50_ms < 3 * DELAY * 1000  # the server's own time, no queue
+
+
+def test_at_a_pace_the_server_cannot_keep_up_with_the_latency_counts_the_wait_for_a_free_client(slow_server):
+    # One client and a server taking DELAY: at most 1 / DELAY = 200 answers a second, and 1,000 are due each second.
+    stats = bench_http.load(slow_server, ["/slow"], concurrency=1, duration=0.3, warmup=0, rate=1000)
+
+    assert stats.rps <= 1 / DELAY
+    # Due at k ms, answered at about 5k ms: the last ones waited most of the run.
+    assert stats.max_ms > 100 and stats.p50_ms > 10 * DELAY * 1000
+
+
+def test_a_page_meets_its_throughput_by_its_closed_loop_and_its_latencies_at_its_pace():
+    def stats(p50, p99, rps, errors=0):
+        return bench_http.Stats(10, errors, p50, p50, p99, p99, rps, 1, 0)
+
+    paced, saturated = stats(8, 30, 250), stats(30, 90, 400)
+    assert bench_http.Row("page", paced, bench_http.PAGE, capacity=saturated).met
+    assert not bench_http.Row("page", paced, bench_http.PAGE, capacity=stats(30, 90, 200)).met
+    assert not bench_http.Row("page", stats(25, 30, 250), bench_http.PAGE, capacity=saturated).met
+    assert not bench_http.Row("page", paced, bench_http.PAGE, capacity=stats(30, 90, 400, errors=1)).met
+    assert bench_http.Row("page", paced, bench_http.PAGE, capacity=saturated).served.rps == 400
 
 
 def test_load_counts_server_errors_and_refused_connections_as_errors(slow_server):
