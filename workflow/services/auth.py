@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -119,14 +119,17 @@ def change_own_password(user: User, current: str | None, new: str | None) -> Use
     return user
 
 
+# One query: the user, their roles and the units of the roles, which every page reads (scope, navbar). Built once:
+# it runs on every request.
+_SIGNED_IN = select(User).where(User.id == bindparam("user_id")).options(joinedload(User.roles))
+
+
 def user_for_session(session_id: str | None) -> User | None:
     """The active user a session's id ("<id>:<epoch>") names, as long as no new password has been set since."""
     user_id, _, epoch = (session_id or "").partition(":")
     if not user_id.isdigit() or not epoch.isdigit():
         return None
-    # One query: the user, their roles and the units of the roles, which every page reads (scope, navbar).
-    query = select(User).where(User.id == int(user_id)).options(joinedload(User.roles))
-    user = db.session.scalars(query).unique().one_or_none()
+    user = db.session.scalars(_SIGNED_IN, {"user_id": int(user_id)}).unique().one_or_none()
     if user is None or not user.active or (user.session_epoch or 0) != int(epoch):
         return None
     return user

@@ -465,9 +465,11 @@ def award_history(actor: User, name: str) -> list[tuple[Nomination, Decision | N
 
 
 def decision_of(nomination: Nomination) -> Decision | None:
-    """The issued (or revoked) decision that awarded the nomination."""
+    """The issued (or revoked) decision that awarded the nomination: its own columns (reference, date, state), its
+    unit, award form and campaign loaded only if asked for."""
     return db.session.scalar(
         select(Decision)
         .join(DecisionItem)
         .where(DecisionItem.nomination_id == nomination.id, Decision.state != "draft")
+        .options(lazyload("*"))
     )

@@ -317,11 +317,14 @@ def _section(key: str, title: str, ids: Select, limit: int, filters: dict) -> In
 
 
 def history(nomination: Nomination) -> list[NominationEvent]:
-    return list(
-        db.session.scalars(
-            select(NominationEvent).where(NominationEvent.nomination_id == nomination.id).order_by(NominationEvent.id)
-        )
+    """The nomination's events, oldest first, each with its actor's name (not the actor's roles: a query fewer)."""
+    query = (
+        select(NominationEvent)
+        .where(NominationEvent.nomination_id == nomination.id)
+        .options(joinedload(NominationEvent.actor).lazyload(User.roles))
+        .order_by(NominationEvent.id)
     )
+    return list(db.session.scalars(query))
 
 
 def chain_units(nomination: Nomination) -> list[Unit]:
