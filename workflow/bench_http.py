@@ -1,6 +1,7 @@
 """Measuring pages through real HTTP: gunicorn (the repository's gunicorn.conf.py, 2 workers) on a free port, signed-in
-sessions, a bounded closed-loop load generator over keep-alive connections, and a bare Flask + SQLite baseline served
-the same way in the same run, so every figure is read beside its target and beside what this machine can do at all.
+sessions, a bounded load generator over keep-alive connections (a closed loop for throughput, a fixed pace for
+latency: see `load()` and `page_row()`), and a bare Flask + SQLite baseline served the same way in the same run, so
+every figure is read beside its target and beside what this machine can do at all.
 
 `python -m workflow.bench_http` runs the demo smoke bench (`run_demo_http_bench()`); issue 6's national dataset plugs
 into the same pieces. The load generator shares the machine's cores with the server: see `load()`.

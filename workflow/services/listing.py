@@ -244,7 +244,7 @@ def _load(ids: Select, *order) -> list[Nomination]:
 
 
 _AWAITING_UNIT = aliased(Unit, name="awaiting_unit")
-ROW_COLUMNS = (
+ROW_COLUMNS = (  # in the order of ListRow's fields
     Nomination.id,
     Nomination.nominee_name,
     Nomination.position,
