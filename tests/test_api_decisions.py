@@ -299,15 +299,6 @@ def test_award_history_names_the_decision_of_each_award(api, world):
     assert missing.status_code == 422 and error(missing)["fields"] == {"name": "Trường bắt buộc, chưa có giá trị."}
 
 
-def test_pdfs_are_converted_from_the_stored_documents(api, world):
-    decision = create_decision(world, [create_nomination(world, state=State.district_approved)])
-    reader = api("clerk_c1")
-    for path in ("document.pdf", "certificates.pdf"):
-        response = reader.get(f"/decisions/{decision.id}/{path}")
-        assert response.status_code == 200 and response.mimetype == "application/pdf"
-        assert response.data.startswith(b"%PDF")
-
-
 def test_without_libreoffice_a_pdf_is_a_503_in_the_house_format(api, world, monkeypatch):
     decision = create_decision(world, [create_nomination(world, state=State.district_approved)])
     monkeypatch.setattr("workflow.documents.pdf_available", lambda: False)
