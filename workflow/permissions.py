@@ -36,8 +36,8 @@ def subtree_filter(user: User, unit_column, *roles: Role) -> ColumnElement[bool]
 
 
 def on_line(user: User, unit: Unit) -> bool:
-    """True if `unit` is at or above one of the user's units, or below one: where the campaigns and award forms
-    that apply to the user's units come from."""
+    """True if `unit` is at or above one of the user's units, or below one: where the campaigns, award forms and
+    review periods that concern the user's units come from."""
     return is_global_admin(user) or any(unit.contains(held) or held.contains(unit) for held in role_units(user, *Role))
 
 

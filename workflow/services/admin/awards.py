@@ -12,7 +12,6 @@ from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Unit, User
 from workflow.services import flush
 from workflow.services.admin.common import date_field, deny, load, raise_if_errors, required_text
-from workflow.services.admin.units import units_in_scope
 from workflow.states import REVIEW_LEVELS, NomineeKind, Role
 from workflow.text import clean
 
@@ -149,4 +148,16 @@ def require_award_manager(actor: User, unit: Unit | None = None) -> None:
 
 def award_owner_units(actor: User) -> list[Unit]:
     """Units that may own the actor's award forms and campaigns: review levels under their secretariat or admin."""
-    return [u for u in units_in_scope(actor, Role.secretariat, Role.admin) if u.level in REVIEW_LEVELS]
+    return list(db.session.scalars(_award_owners(select(Unit), actor).order_by(Unit.path)))
+
+
+def owns_awards_somewhere(actor: User) -> bool:
+    """bool(award_owner_units(actor)), without loading every unit of a national admin's country."""
+    return db.session.scalar(_award_owners(select(Unit.id), actor).limit(1)) is not None
+
+
+def _award_owners(query: Select, actor: User) -> Select:
+    return query.where(
+        permissions.subtree_filter(actor, Unit.path, Role.secretariat, Role.admin),
+        Unit.level.in_([level.value for level in REVIEW_LEVELS]),
+    )

@@ -3,37 +3,33 @@
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from workflow import permissions
 from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Report, ReviewPeriod, Unit, User
 from workflow.services import flush
-from workflow.services.admin.awards import award_owner_units
+from workflow.services.admin.awards import award_owner_units, owns_awards_somewhere
 from workflow.services.admin.common import date_field, deny, load, raise_if_errors, required_text
-from workflow.states import ALLOWED_PARENTS, REVIEW_LEVELS, Level, PeriodKind, Role
+from workflow.states import ALLOWED_PARENTS, Level, PeriodKind
 
 
 def visible(actor: User) -> list[ReviewPeriod]:
     """Periods collected in the actor's subtrees or above one of their units, newest first."""
-    query = select(ReviewPeriod).order_by(ReviewPeriod.ends_on.desc(), ReviewPeriod.id.desc())
-    if not permissions.is_global_admin(actor):
-        units = permissions.role_units(actor, *Role)
-        ancestors = {ancestor for unit in units for ancestor in unit.ancestor_ids}
-        query = query.join(Unit, ReviewPeriod.owner_unit_id == Unit.id).where(
-            or_(permissions.subtree_filter(actor, Unit.path), ReviewPeriod.owner_unit_id.in_(ancestors))
-        )
+    query = (
+        select(ReviewPeriod)
+        .join(Unit, ReviewPeriod.owner_unit_id == Unit.id)
+        .where(permissions.line_filter(actor, Unit.id, Unit.path))
+        .order_by(ReviewPeriod.ends_on.desc(), ReviewPeriod.id.desc())
+    )
     return list(db.session.scalars(query))
 
 
 def get(actor: User, period_id) -> ReviewPeriod:
     """A period the actor may see; NotFound otherwise."""
     period = load(ReviewPeriod, period_id, "kỳ báo cáo")
-    if not permissions.is_global_admin(actor) and not any(
-        unit.contains(period.owner_unit) or period.owner_unit.contains(unit)
-        for unit in permissions.role_units(actor, *Role)
-    ):
+    if not permissions.on_line(actor, period.owner_unit):
         raise NotFound("Không tìm thấy kỳ báo cáo.")
     return period
 
@@ -45,11 +41,7 @@ def owner_units(actor: User) -> list[Unit]:
 
 def opens_periods(actor: User) -> bool:
     """bool(owner_units(actor)) without loading them: a national admin's would be every unit of the country."""
-    query = select(Unit.id).where(
-        permissions.subtree_filter(actor, Unit.path, Role.secretariat, Role.admin),
-        Unit.level.in_([level.value for level in REVIEW_LEVELS]),
-    )
-    return db.session.scalar(query.limit(1)) is not None
+    return owns_awards_somewhere(actor)
 
 
 def reporting_levels_below(unit: Unit) -> list[Level]:
