@@ -6,7 +6,6 @@ from flask_login import current_user
 from blueprints.admin.forms import UnitForm
 from workflow import permissions
 from workflow.services import admin
-from workflow.services.admin.units import indented, unit_page
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -14,11 +13,11 @@ bp = Blueprint("units", __name__, url_prefix="/units")
 @bp.get("/")
 def index():
     q, level = request.args.get("q", ""), request.args.get("level", "")
-    page = unit_page(current_user, q=q, level=level, page=request.args.get("page", 1, type=int))
+    page = admin.unit_page(current_user, q=q, level=level, page=request.args.get("page", 1, type=int))
     return render_template(
         "admin/units.html",
         page=page,
-        tree=indented(current_user, page.items),
+        tree=admin.indented(current_user, page.items),
         flat=bool(q.strip() or level),
         q=q,
         level=level,

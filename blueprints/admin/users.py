@@ -6,7 +6,6 @@ from flask_login import current_user
 from blueprints.admin.forms import UserCreateForm, UserEditForm, role_rows
 from workflow import permissions
 from workflow.services import admin
-from workflow.services.admin.users import user_page
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -17,7 +16,7 @@ def index():
     q = request.args.get("q", "")
     return render_template(
         "admin/users.html",
-        page=user_page(current_user, q=q, page=request.args.get("page", 1, type=int)),
+        page=admin.user_page(current_user, q=q, page=request.args.get("page", 1, type=int)),
         q=q,
         administers=lambda unit: permissions.can_administer(current_user, unit),
     )

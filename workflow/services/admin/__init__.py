@@ -19,13 +19,15 @@ from workflow.services.admin.units import (
     administers_some_unit,
     create_unit,
     get_unit,
+    indented,
     require_administrator,
     unit_by_code,
+    unit_page,
     unit_tree,
     units_in_scope,
     update_unit,
 )
-from workflow.services.admin.users import create_user, get_user, set_roles, update_user, visible_users
+from workflow.services.admin.users import create_user, get_user, set_roles, update_user, user_page
 
 __all__ = [
     "DEFAULT_SYMBOL",
@@ -42,6 +44,7 @@ __all__ = [
     "get_campaign",
     "get_unit",
     "get_user",
+    "indented",
     "manages_awards_somewhere",
     "require_administrator",
     "require_award_manager",
@@ -50,11 +53,12 @@ __all__ = [
     "set_roles",
     "system_actor",
     "unit_by_code",
+    "unit_page",
     "unit_tree",
     "units_in_scope",
     "update_unit",
     "update_user",
+    "user_page",
     "visible_award_forms",
     "visible_campaigns",
-    "visible_users",
 ]

@@ -39,24 +39,28 @@ def find_units(actor: User, typed: str | None, limit: int = LIMIT) -> list[Choic
 
 def find_campaigns(actor: User, typed: str | None, limit: int = LIMIT) -> list[Choice]:
     """Campaigns that apply to the actor's units matching `typed`, newest first, with the unit running each."""
-    owner = aliased(Unit)
-    query = select(Campaign.id, Campaign.title, owner.name).join(owner, Campaign.owner_unit_id == owner.id)
-    query = query.where(
-        permissions.line_filter(actor, owner.id, owner.path), *_matching(typed, Campaign.title, owner.name)
-    )
+    query, _owner = _owned_on_line(actor, Campaign, Campaign.title, typed)
     found = db.session.execute(query.order_by(*NEWEST_CAMPAIGN_FIRST).limit(limit))
-    return [Choice(row_id, title, owner) for row_id, title, owner in found]
+    return [Choice(row_id, title, owner_name) for row_id, title, owner_name in found]
 
 
 def find_award_forms(actor: User, typed: str | None, limit: int = LIMIT) -> list[Choice]:
     """Award forms a nomination in the actor's scope could lead to, matching `typed`, with the unit awarding each."""
-    owner = aliased(Unit)
-    query = select(AwardForm.id, AwardForm.name, owner.name).join(owner, AwardForm.owner_unit_id == owner.id)
-    query = query.where(
-        permissions.line_filter(actor, owner.id, owner.path), *_matching(typed, AwardForm.name, owner.name)
-    )
+    query, owner = _owned_on_line(actor, AwardForm, AwardForm.name, typed)
     found = db.session.execute(query.order_by(case(LEVEL_RANKS, value=owner.level), AwardForm.id).limit(limit))
-    return [Choice(row_id, name, f"Do {owner} tặng") for row_id, name, owner in found]
+    return [Choice(row_id, name, f"Do {owner_name} tặng") for row_id, name, owner_name in found]
+
+
+def _owned_on_line(actor: User, model, label, typed: str | None):
+    """(id, label, owner's name) of the campaigns or award forms owned on the line of the actor's units whose label
+    or owner matches `typed`; and the owner's alias, to sort by."""
+    owner = aliased(Unit)
+    query = (
+        select(model.id, label, owner.name)
+        .join(owner, model.owner_unit_id == owner.id)
+        .where(permissions.line_filter(actor, owner.id, owner.path), *_matching(typed, label, owner.name))
+    )
+    return query, owner
 
 
 def _matching(typed: str | None, *columns) -> list[ColumnElement[bool]]:

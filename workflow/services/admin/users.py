@@ -18,13 +18,9 @@ from workflow.states import Role
 from workflow.text import clean, fold
 
 
-def visible_users(actor: User) -> list[User]:
-    """Accounts holding a role inside the actor's administered subtree (all accounts for a global admin)."""
-    return list(db.session.scalars(select(User).where(_in_scope(actor)).order_by(User.username)))
-
-
 def user_page(actor: User, *, q: str | None = None, page: int = 1) -> Page:
-    """One page of visible_users(), by user name; `q` matches user name or full name, diacritics ignored."""
+    """One page of the accounts the actor administers, by user name; `q` matches user name or full name,
+    diacritics ignored."""
     conditions = [_in_scope(actor)]
     if fold(q):
         conditions.append(contains_folded(q, User.username, User.full_name))
@@ -32,6 +28,8 @@ def user_page(actor: User, *, q: str | None = None, page: int = 1) -> Page:
 
 
 def _in_scope(actor: User) -> ColumnElement[bool]:
+    """SQL condition: the account holds a role inside the actor's administered subtree (any account for a global
+    admin)."""
     if permissions.is_global_admin(actor):
         return true()
     return User.id.in_(
