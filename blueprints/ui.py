@@ -33,10 +33,11 @@ def filesize(size: int) -> str:
 
 
 def page_url_prefix() -> str:
-    """The current list URL, filters kept, ending in "page=": the pager appends each page's number (one url_for
-    for the whole pager, not one per link)."""
+    """The current list URL, filters kept, ending in "page=": the pager appends each page's number, and its anchor
+    where it has one (one url_for for the whole pager, not one per link)."""
     args = request.args.to_dict()
     args.pop("page", None)
+    args.pop("anchor", None)
     url = url_for(request.endpoint, **(request.view_args or {}), **args)
     return url + ("&" if args else "?") + "page="
 

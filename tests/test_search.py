@@ -4,7 +4,7 @@ import re
 import unicodedata
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from tests.factories import create_nomination
 from workflow.extensions import db
@@ -396,7 +396,8 @@ def test_a_long_list_is_counted_up_to_a_cap_and_every_page_after_it_still_works(
 
 def _pager(html: str) -> tuple[list[int], bool]:
     """The page numbers linked from the pager, and whether "Sau ›" leads on."""
-    numbers = [int(n) for n in re.findall(r'<a class="page-link" href="[^"]*page=(\d+)">\d+</a>', html)]
+    link = r'<a class="page-link" href="[^"]*page=(\d+)(?:&amp;anchor=[\d.]+)?">\d+</a>'  # anchored or not
+    numbers = [int(n) for n in re.findall(link, html)]
     onwards = re.search(r'<li class="page-item ?([a-z]*)"><a class="page-link" href="[^"]*">Sau ›', html).group(1) == ""
     return numbers, onwards
 
@@ -428,8 +429,118 @@ def test_a_deep_page_runs_the_same_queries_as_the_first(app, world, count_querie
             assert listing.search(actor, Filters(), page=1, per_page=2).items
         with count_queries() as deep:
             assert listing.search(actor, Filters(), page=8, per_page=2).items
+        anchor = listing.search(actor, Filters(), page=7, per_page=2).anchor_to(8)
+        with count_queries() as anchored:
+            assert listing.search(actor, Filters(), page=8, per_page=2, anchor=anchor).items
         with count_queries() as by_name:
             assert listing.search(actor, Filters(q="nguyen van hau 1"), page=2, per_page=2).items
         with count_queries() as by_letter:
             assert listing.search(actor, Filters(q="u"), page=2, per_page=2).items
-    assert len(first) == len(deep) == len(by_name) == len(by_letter) <= 3
+    assert len(first) == len(deep) == len(anchored) == len(by_name) == len(by_letter) <= 3
+
+
+def _anchored_pages(actor, filters: Filters, per_page: int) -> dict[int, list[int]]:
+    """Every page of a list, each read by its number."""
+    pages, number = {}, 1
+    while (page := listing.search(actor, filters, page=number, per_page=per_page)).items:
+        pages[number] = ids(page)
+        number += 1
+    return pages
+
+
+@pytest.mark.parametrize("username", ["admin", "reviewer_d", "clerk_c1"])
+def test_a_page_read_from_an_anchor_on_a_page_near_it_is_the_page_of_that_number(world, subtests, username):
+    _populate(world, 30)
+    actor = getattr(world, username)
+    by_number = _anchored_pages(actor, Filters(), per_page=2)
+    assert len(by_number) >= 5
+    for number in by_number:
+        here = listing.search(actor, Filters(), page=number, per_page=2)
+        for target in range(max(1, number - 3), number + 4):
+            anchor = here.anchor_to(target)
+            with subtests.test(page=number, target=target, anchor=str(anchor)):
+                if target in (1, number):
+                    assert anchor is None  # the first page needs none; the page itself is not linked
+                    continue
+                assert anchor == listing.Anchor(number, here.items[-1 if target > number else 0].id)
+                read = listing.search(actor, Filters(), page=target, per_page=2, anchor=anchor)
+                assert ids(read) == by_number.get(target, [])
+                assert read.total == here.total and read.exact == here.exact
+
+
+def test_a_link_far_from_the_page_carries_no_anchor_and_nor_do_other_lists(world):
+    _populate(world, 30)
+    here = listing.search(world.admin, Filters(), page=2, per_page=2)
+    assert here.anchor_to(5) is not None and here.anchor_to(6) is None  # the pager links 3 pages either side
+    assert listing.Page(items=here.items, total=30, page=2, per_page=2).anchor_to(3) is None  # not read by id
+
+
+def test_following_the_next_link_keeps_its_place_when_new_nominations_arrive(world):
+    _populate(world, 12)
+    first = listing.search(world.reviewer_d, Filters(), page=1, per_page=4)
+    create_nomination(world, world.c1, name="Hồ sơ mới đến")  # newest: by number, it would push a row to page 2
+    second = listing.search(world.reviewer_d, Filters(), page=2, per_page=4, anchor=first.anchor_to(2))
+    assert ids(second) and max(ids(second)) < min(ids(first))
+    assert len(ids(second)) == 4
+
+
+@pytest.mark.parametrize("text", ["", "7", "7.", ".7", "a.b", "0.5", "5.0", "-1.3", "1.2.3", "٣.٤", "9" * 30 + ".1"])
+def test_an_anchor_that_is_not_one_is_ignored(text):
+    assert listing.Anchor.parse(text) is None
+
+
+def test_an_anchor_reads_back_as_written():
+    assert listing.Anchor.parse(str(listing.Anchor(499, 287526))) == listing.Anchor(499, 287526)
+
+
+def test_walking_the_pager_link_by_link_shows_every_nomination_once(world, client, auth, small_cap):
+    made = [create_nomination(world, name=f"Cá nhân số {i}", commit=False).id for i in range(11)]
+    db.session.commit()
+    auth.login("admin")
+    url, seen, labels = "/nominations/?per_page=2", [], []
+    while url:
+        html = client.get(url).text
+        seen += [int(n) for n in re.findall(r'name="ids" value="(\d+)"', html)]
+        labels.append(re.search(r"Trang (\d+)", html).group(1))
+        onward = re.search(r'<li class="page-item ?"><a class="page-link" href="([^"]*)">Sau ›', html)
+        url = onward.group(1).replace("&amp;", "&") if onward else None
+        assert url is None or "anchor=" in url
+    assert seen == sorted(made, reverse=True)
+    assert labels == [str(n) for n in range(1, 7)]
+    back = re.search(r'href="([^"]*)">‹ Trước', html).group(1).replace("&amp;", "&")
+    assert "anchor=6." in back and "page=5" in back
+    assert [int(n) for n in re.findall(r'name="ids" value="(\d+)"', client.get(back).text)] == seen[8:10]
+
+
+def test_a_page_typed_with_a_bad_anchor_is_read_by_its_number(world, client, auth):
+    _populate(world, 9)
+    auth.login("admin")
+    plain = client.get("/nominations/?per_page=2&page=3").text
+    for anchor in ("x", "3.", "1.999999999999999999999999", "2.-4"):
+        page = client.get(f"/nominations/?per_page=2&page=3&anchor={anchor}")
+        assert page.status_code == 200
+        assert re.findall(r'name="ids" value="(\d+)"', page.text) == re.findall(r'name="ids" value="(\d+)"', plain)
+
+
+def test_a_few_nominations_of_several_units_are_gathered_unit_by_unit_not_met_walking_the_whole_list(app, world):
+    """Without statistics SQLite would walk every awarded individual of the country, newest first, to meet the
+    few of a district's units; with few of them it gathers each unit's from its index and sorts them."""
+    _populate(world, 9)
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        listing.search(world.reviewer_d, Filters(state=State.draft.value, nominee_kind="individual"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    page_statement, parameters = next((s, p) for s, p in statements if "awaiting_unit" in s)
+    explain = "EXPLAIN QUERY PLAN " if app.config["BACKEND"] == "sqlite" else "EXPLAIN "
+    with db.engine.connect() as connection:
+        plan = "\n".join(str(row) for row in connection.exec_driver_sql(explain + page_statement, parameters))
+    if app.config["BACKEND"] == "sqlite":
+        assert "ix_nominations_newest_by_state_unit" in plan and "TEMP B-TREE FOR ORDER BY" in plan
+    else:
+        assert "Sort" in plan

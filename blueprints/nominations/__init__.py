@@ -28,6 +28,7 @@ def index():
         filters,
         page=request.args.get("page", 1, type=int),
         per_page=request.args.get("per_page", 25, type=int),
+        anchor=listing.Anchor.parse(request.args.get("anchor")),
     )
     communes = listing.proposal_communes(current_user)
     return render_template(

@@ -37,6 +37,10 @@ MAX_PAGE = 1_000_000  # beyond any real list; keeps OFFSET inside the databases'
 # links to them), and as far again (see _page_ids).
 COUNT_CAP = 10_000
 PAGES_AHEAD = 3
+PAGES_AROUND = 3  # the pager links this many pages either side of the current one, anchored (see Anchor)
+MAX_ID = 2**63 - 1
+# A list of units' nominations this few is gathered unit by unit and sorted on SQLite (see _in_order).
+GATHER_AT_MOST = 1_000
 
 
 @dataclass(frozen=True)
@@ -81,17 +85,49 @@ _KINDS = {kind.value: kind for kind in NomineeKind}
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A row the reader saw on page `page`: the last one, for a link to a later page, or the first, for an earlier
+    one. The pager's links carry it, so that a page near it is read from it through the index (keyset pagination)
+    instead of skipping every row before it: the page after page 499 costs what page 2 costs. Written "page.id"."""
+
+    page: int
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.page}.{self.id}"
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Anchor | None":
+        """The anchor written in `text`, or None if it is not one (a link typed by hand: read by page number)."""
+        page, dot, row = (text or "").partition(".")
+        if not (dot and page.isascii() and page.isdigit() and row.isascii() and row.isdigit()):
+            return None
+        anchor = cls(int(page), int(row))
+        return anchor if 1 <= anchor.page <= MAX_PAGE and 1 <= anchor.id <= MAX_ID else None
+
+
+@dataclass(frozen=True)
 class Page:
     items: list  # ListRow, or Nomination where asked for objects (the API's schemas read them)
     total: int
     page: int
     per_page: int
     exact: bool = True  # False: there are more than `total` rows, counting stopped there
+    keyset: bool = False  # True: the rows are newest first by id, and a page may be read from an Anchor
 
     @property
     def pages(self) -> int:
         """The number of pages, or of the pages known to exist when the count is not exact."""
         return max(1, ceil(self.total / self.per_page))
+
+    def anchor_to(self, number: int) -> Anchor | None:
+        """The anchor a link from this page to page `number` carries: for a page near this one (as far as the
+        pager shows around it), not for the first page, which needs none."""
+        near = 0 < abs(number - self.page) <= PAGES_AROUND
+        if not (self.keyset and self.items and near) or number <= 1:
+            return None
+        row = self.items[-1] if number > self.page else self.items[0]
+        return Anchor(self.page, row.id)
 
 
 def visible(actor: User, *roles: Role) -> Select:
@@ -99,25 +135,60 @@ def visible(actor: User, *roles: Role) -> Select:
     return _within(select(Nomination), _units_in_view(actor, roles))
 
 
-def search(actor: User, filters: Filters, *, page: int = 1, per_page: int = 25, objects: bool = False) -> Page:
+def search(
+    actor: User,
+    filters: Filters,
+    *,
+    page: int = 1,
+    per_page: int = 25,
+    anchor: Anchor | None = None,
+    objects: bool = False,
+) -> Page:
     """One page of the nominations the actor may see, newest first, with their number (see COUNT_CAP): ListRows,
-    or Nomination objects if `objects`."""
+    or Nomination objects if `objects`. With an `anchor` from a page near it, the page is read from the anchor."""
     per_page = min(max(int(per_page), 1), MAX_PER_PAGE)
     page = min(max(int(page), 1), MAX_PAGE)
     offset = (page - 1) * per_page
     units = _units_in_view(actor, (), within=filters.unit_id or None)
     matching = _filtered(_within(select(Nomination.id), units), filters)
+    gathered = units is not None
+    searching = len(fold(filters.q)) >= name_search.SHORTEST
+    if anchor is not None and anchor.page != page and not searching:
+        return _anchored(matching, anchor, page, per_page, gathered=gathered, objects=objects)
     # Counted as far again as the page is deep: a page past the middle of a list is then read from the list's end.
     enough = max(COUNT_CAP, 2 * (offset + (PAGES_AHEAD + 1) * per_page))
-    gathered = units is not None
-    if len(fold(filters.q)) >= name_search.SHORTEST:
+    if searching:
         counted, ids = _found(matching, offset, per_page, enough, gathered=gathered)
         chosen = select(Nomination.id).where(Nomination.id.in_(ids))
     else:
         counted = _count(matching, enough)
         chosen = _page_ids(matching, offset, per_page, total=counted if counted <= enough else None, gathered=gathered)
     items = (_load if objects else _load_rows)(chosen, Nomination.id.desc())
-    return Page(items=items, total=min(counted, enough), page=page, per_page=per_page, exact=counted <= enough)
+    return Page(items, min(counted, enough), page, per_page, exact=counted <= enough, keyset=True)
+
+
+def _anchored(matching: Select, anchor: Anchor, page: int, per_page: int, *, gathered: bool, objects: bool) -> Page:
+    """Page `page` read from the row `anchor` (keyset pagination): the rows older than the last row of an earlier
+    page, or newer than the first row of a later one, skipping only the pages in between. Counted from the anchor
+    on, up to COUNT_CAP; the rows before it are taken to be the pages before the anchor's."""
+    skipped = (abs(page - anchor.page) - 1) * per_page
+    enough = max(COUNT_CAP, skipped + (PAGES_AHEAD + 1) * per_page)
+    if page > anchor.page:  # the anchor is the last row of its page
+        counted = _count(matching.where(Nomination.id < anchor.id), enough)
+        few = counted <= GATHER_AT_MOST
+        chosen = _in_order(matching.where(Nomination.id < anchor.id), gathered=gathered, few=few)
+    else:  # the first row of its page
+        counted = _count(matching.where(Nomination.id <= anchor.id), enough)
+        few = (anchor.page - 1) * per_page <= GATHER_AT_MOST  # about as many rows are newer than the anchor
+        newer = matching.where(Nomination.id > anchor.id)
+        chosen = _in_order(newer, gathered=gathered, oldest_first=True, few=few)
+    items = (_load if objects else _load_rows)(chosen.limit(per_page).offset(skipped), Nomination.id.desc())
+    if page > anchor.page:
+        total = anchor.page * per_page + min(counted, enough)
+    else:  # fewer rows before the anchor than its page said: this page is the first
+        before = (page - 1) * per_page if len(items) == per_page else 0
+        total = before + len(items) + skipped + min(counted, enough)
+    return Page(items, total, page, per_page, exact=counted <= enough, keyset=True)
 
 
 def _count(matching: Select, enough: int) -> int:
@@ -140,21 +211,25 @@ def _page_ids(matching: Select, offset: int, per_page: int, *, total: int | None
     """The ids of one page, newest first; past the middle of a list of known length, read from its oldest end,
     which skips fewer entries (and sorts fewer, where the ids are gathered from several units)."""
     after = total - offset - per_page if total is not None else None  # the rows after this page
+    few = total is not None and total <= GATHER_AT_MOST
     if after is None or offset <= after:
-        return _in_order(matching, gathered=gathered).limit(per_page).offset(offset)
-    oldest_first = _in_order(matching, gathered=gathered, oldest_first=True)
+        return _in_order(matching, gathered=gathered, few=few).limit(per_page).offset(offset)
+    oldest_first = _in_order(matching, gathered=gathered, oldest_first=True, few=few)
     return oldest_first.limit(max(per_page + min(after, 0), 0)).offset(max(after, 0))
 
 
-def _in_order(matching: Select, *, gathered: bool, oldest_first: bool = False) -> Select:
+def _in_order(matching: Select, *, gathered: bool, oldest_first: bool = False, few: bool = False) -> Select:
     """The ids of `matching` newest first (or oldest first). When they are gathered from a list of units,
     PostgreSQL is made to gather them all from the index and sort them (OFFSET 0 keeps the subquery apart): it
     may otherwise walk the whole table by id, hoping to meet them early, and read most of it when they are rarer
-    or older than it guessed. SQLite gathers them unit by unit, newest first, and stops each unit early."""
+    or older than it guessed. SQLite makes that guess too, having no statistics: where they are `few` (counted
+    up to GATHER_AT_MOST), it is made to gather them unit by unit and sort them (ordering by id + 0, which no
+    index serves), a cost bounded by their number; where they are many, walking by id meets them soon enough."""
     if gathered and db.session.get_bind().dialect.name == "postgresql":
         picked = matching.offset(0).subquery("picked")
         return select(picked.c.id).order_by(picked.c.id.asc() if oldest_first else picked.c.id.desc())
-    return matching.order_by(Nomination.id.asc() if oldest_first else Nomination.id.desc())
+    key = Nomination.id + 0 if gathered and few else Nomination.id
+    return matching.order_by(key.asc() if oldest_first else key.desc())
 
 
 def name_contains(key: str) -> ColumnElement[bool]:
