@@ -544,3 +544,32 @@ def test_a_few_nominations_of_several_units_are_gathered_unit_by_unit_not_met_wa
         assert "ix_nominations_newest_by_state_unit" in plan and "TEMP B-TREE FOR ORDER BY" in plan
     else:
         assert "Sort" in plan
+
+
+@pytest.mark.parametrize("username", ["admin", "reviewer_d"])
+def test_a_list_pages_statements_are_planned_once_and_reused(app, world, username):
+    """A page's LIMIT and OFFSET are written into its statements: sent as parameters, PostgreSQL's generic plan
+    could not know the LIMIT was 25, judged itself dearer than planning anew, and every page was planned again."""
+    _populate(world, 9)
+    actor = getattr(world, username)
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        with db.engine.connect():  # the session's connection stays the same one across the searches
+            for _ in range(12):
+                listing.search(actor, Filters(state=State.draft.value), per_page=2)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert statements and not [s for s, _ in statements if re.search(r"LIMIT (\?|%\(|\$)", s)]
+    # PostgreSQL reuses the plan of the whole country's list. (Whether a subtree's list of units is planned once
+    # depends on the table's statistics, and a test's few rows are not the country's.)
+    if app.config["BACKEND"] == "postgresql" and username == "admin":
+        plans = db.session.execute(
+            # this test's: a page of 2 and its count (the connection may hold other tests' statements too)
+            text(r"SELECT generic_plans, statement FROM pg_prepared_statements WHERE statement ~ 'LIMIT (2|10001)\y'")
+        ).all()
+        assert plans and all(generic > 0 for generic, _ in plans)
