@@ -521,6 +521,14 @@ def test_an_award_form_without_nominee_kinds_is_refused_and_the_typed_values_are
     assert db.session.scalar(db.select(AwardForm).where(AwardForm.name == "Giấy khen đặc biệt")) is None
 
 
+def test_an_owner_id_larger_than_any_database_id_is_no_choice_not_an_error(world, client, auth):
+    auth.login("secretariat_d")
+    data = {"name": "Giấy khen đã gõ", "nominee_kinds": ["collective"], "owner_unit_id": str(2**40)}
+    page = client.post("/admin/award-forms/new", data=data)
+    assert page.status_code == 422
+    assert "Chọn đơn vị tặng." in page.text and 'value="Giấy khen đã gõ"' in page.text
+
+
 ISSUER = {
     "parent_body": "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG",
     "issuing_body": "ỦY BAN NHÂN DÂN HUYỆN LẠC DƯƠNG",

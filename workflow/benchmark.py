@@ -8,6 +8,7 @@ it, migrated to the latest schema: the bulk approval and the decisions change th
 """
 
 import argparse
+import html
 import io
 import json
 import re
@@ -172,7 +173,13 @@ def _pages(base: str, summary: bench_national.Summary, load_options: dict) -> li
             ("inbox", "/"),
             ("list, state filter, p1", "/nominations/?state=commune_approved"),
             ("list, state + kind filters, p1", "/nominations/?nominee_kind=individual&state=awarded"),
-            (f"list p{deep}", f"/nominations/?page={deep}"),
+            # As a reader gets there: by the pager's "Sau ›" on the page before (anchored, see listing.Anchor) …
+            (
+                f"list p{deep}, by Sau › from p{deep - 1}",
+                _next_link(_get(base, f"/nominations/?page={deep - 1}", session)),
+            ),
+            # … and typed by hand, read by its number.
+            (f"list p{deep}, typed as ?page={deep}", f"/nominations/?page={deep}"),
             ("detail", f"/nominations/{detail}"),
         ]
         for what, path in pages:
@@ -343,6 +350,11 @@ def _timed(base: str, path: str, headers: dict) -> float:
 
 def _first_detail(listing: str) -> str:
     return re.search(r'href="/nominations/(\d+)"', listing).group(1)
+
+
+def _next_link(listing: str) -> str:
+    """Where the pager's "Sau ›" of a list page leads."""
+    return html.unescape(re.search(r'<a class="page-link" href="([^"]+)">Sau ›', listing).group(1))
 
 
 # --- the whole run ----------------------------------------------------------------------------------------------

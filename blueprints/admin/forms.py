@@ -22,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from blueprints.forms import Form as PageForm
 from workflow import permissions
 from workflow.models import AwardForm, Campaign, Unit, User
+from workflow.models.base import INT_MAX
 from workflow.services import admin
 from workflow.states import IndicatorKind, Level, NomineeKind, Role
 
@@ -31,7 +32,12 @@ BLANK_ROLE_ROWS = 3
 
 
 def optional_int(value) -> int | None:
-    return int(value) if value not in (None, "", "None") else None
+    """The id a form sent, None for none; ValueError (the field's "wrong choice") for one no id column can hold."""
+    if value in (None, "", "None"):
+        return None
+    if abs(number := int(value)) > INT_MAX:
+        raise ValueError(value)
+    return number
 
 
 def unit_choices(units: list[Unit], blank: str | None = None) -> list[SelectChoice]:

@@ -11,12 +11,10 @@ from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.routing import IntegerConverter
 
 from workflow.models import User
-from workflow.models.base import as_utc
+from workflow.models.base import INT_MAX, as_utc
 from workflow.services import auth
 
 PREFIX = "/api/v1"
-# Ids, versions and counts are PostgreSQL `integer` columns: a larger number sent in would make the query fail.
-INT_MAX = 2**31 - 1
 
 _MESSAGES = {
     "required": "Trường bắt buộc, chưa có giá trị.",

@@ -3,6 +3,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+# Ids, versions and counts are PostgreSQL `integer` columns: a larger number sent in would make the query fail.
+INT_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
