@@ -43,8 +43,6 @@ def test_a_run_measures_every_row_on_a_fresh_copy_and_leaves_the_pristine_data_a
             assert f"{page} — {persona}" in names
         deep = [name for name in names if name.startswith("list p") and name.endswith(persona)]
         assert len(deep) == 2 and "by Sau › from" in deep[0] and "typed as ?page=" in deep[1]
-        deep = [name for name in names if name.startswith("list p") and name.endswith(persona)]
-        assert len(deep) == 2 and "by Sau › from" in deep[0] and "typed as ?page=" in deep[1]
     assert any(name.startswith("name search") for name in names)
     assert f"bulk approve {len(bulk):,}, with history" in names
     assert sum(name.startswith("issue a decision of") for name in names) == 2
