@@ -84,6 +84,8 @@ def test_business_rules_of_creation_come_from_the_service(api, world):
     assert error(response)["fields"] == {"award_form_id": "Đợt thi đua này không xét hình thức khen thưởng đã chọn."}
     other_unit = api("clerk_c1").post("/nominations", json=nomination_data(world, world.c2))
     assert error(other_unit)["fields"] == {"unit_id": "Bạn không được lập hồ sơ cho đơn vị này."}
+    other_tree = api("clerk_c1").post("/nominations", json=nomination_data(world, world.q1))
+    assert error(other_tree)["fields"] == {"unit_id": "Bạn không được lập hồ sơ cho đơn vị này."}  # never named
 
 
 def test_the_list_is_scoped_filtered_and_paginated(api, world):

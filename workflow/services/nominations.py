@@ -243,7 +243,7 @@ def _validated(actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
             errors[key] = f"Tối đa {limit:,} ký tự (đang có {len(value):,}).".replace(",", ".")
     if unit and not permissions.can_manage_for(actor, unit):
         errors["unit_id"] = "Bạn không được lập hồ sơ cho đơn vị này."
-    if unit and campaign and not campaign.owner_unit.contains(unit):
+    elif unit and campaign and not campaign.owner_unit.contains(unit):  # names the unit: only one of the actor's
         errors["campaign_id"] = f"Đợt thi đua này của {campaign.owner_unit.name}, không áp dụng cho {unit.name}."
     if campaign and award_form and award_form not in campaign.award_forms:
         errors["award_form_id"] = "Đợt thi đua này không xét hình thức khen thưởng đã chọn."
