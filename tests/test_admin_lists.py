@@ -128,4 +128,4 @@ def test_accounts_come_a_page_at_a_time_with_constant_queries(world, client, aut
 )
 def test_opening_periods_is_offered_exactly_to_those_with_units_to_collect_for(world, username):
     actor = getattr(world, username)
-    assert periods.opens_periods(actor) is bool(periods.owner_units(actor))
+    assert periods.opens_periods(actor) is bool(admin.award_owner_units(actor))

@@ -78,8 +78,10 @@ ACCESS = {
     "admin.document_templates.upload": page(*MANAGERS, overrides=ABOVE_THE_COMMUNE),
     "admin.document_templates.current": page(*MANAGERS, overrides=ABOVE_THE_COMMUNE),
     "admin.document_templates.version": page(*MANAGERS, overrides=ABOVE_THE_COMMUNE),
-    # Type-ahead for the list filters: everyone, within their own scope (test_lookups)
+    # Type-ahead for the list filters and the forms' unit boxes: everyone, within their own scope (test_lookups)
     "admin.lookups.units": page(scoped=False),
+    "admin.lookups.nominating_units": page(scoped=False),
+    "admin.lookups.owner_units": page(scoped=False),
     "admin.lookups.campaigns": page(scoped=False),
     "admin.lookups.award_forms": page(scoped=False),
     # Nominations

@@ -1,6 +1,9 @@
 """Forms of the administration pages. They check shapes and required fields; the services decide the rest
 (scope, levels, duplicates), and their field messages are put back on these forms."""
 
+from collections.abc import Callable
+
+from flask import url_for
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -29,6 +32,8 @@ from workflow.states import IndicatorKind, Level, NomineeKind, Role
 BAD_CHOICE = "Lựa chọn không hợp lệ."
 BAD_DATE = "Ngày không hợp lệ."
 BLANK_ROLE_ROWS = 3
+CHOOSE_UNIT = "— Chọn đơn vị —"
+FEW_UNITS = 50  # up to this many units to choose from, a drop-down; more, a type-ahead box
 
 
 def optional_int(value) -> int | None:
@@ -40,17 +45,61 @@ def optional_int(value) -> int | None:
     return number
 
 
-def unit_choices(units: list[Unit], blank: str | None = None) -> list[SelectChoice]:
-    """Units in tree order, indented by depth, with their code; a `blank` option first when given."""
+def unit_choices(units: list[Unit], blank: str | None = None, *, named: bool = False) -> list[SelectChoice]:
+    """Units in tree order, indented by depth, with their code; a `blank` option first when given. `named` puts
+    each unit's bare name in its option's data-name."""
     choices = [SelectChoice("", blank)] if blank is not None else []
     for unit, depth in admin.unit_tree(units):
-        choices.append(SelectChoice(str(unit.id), f"{'· ' * depth}{unit.name} ({unit.code})"))
+        attributes = {"data-name": unit.name} if named else None
+        choices.append(SelectChoice(str(unit.id), f"{'· ' * depth}{unit.name} ({unit.code})", render_kw=attributes))
     return choices
 
 
 def with_current(units: list[Unit], current: Unit | None) -> list[Unit]:
     """The choices plus the value the object has now, so editing other fields never fails on it."""
     return units if current is None or current in units else [*units, current]
+
+
+class UnitField(SelectField):
+    """A unit of one of the actor's pools (admin.UnitPool): a drop-down when the pool holds few units, a
+    type-ahead box (the `lookup` macro, answered by the `lookup` endpoint) when it holds many. Either way the form
+    sends an id, which the service checks. Shown by the `unit_field` macro of templates/_unit_field.html."""
+
+    def __init__(
+        self,
+        label: str,
+        validators=None,
+        *,
+        pool: admin.UnitPool,
+        lookup: str,
+        options: Callable[[list[Unit]], list[SelectChoice]],
+        **kwargs,
+    ):
+        super().__init__(
+            label, validators, coerce=optional_int, validate_choice=False, invalid_value_message=BAD_CHOICE, **kwargs
+        )
+        self.type = "SelectField"  # a drop-down, to the `field` macro, when it is one
+        self.pool, self.lookup, self.options = pool, lookup, options
+        self.lookup_url: str | None = None  # set when the units are too many for a drop-down
+        self._actor, self._known = None, {}
+
+    def fill(self, actor: User, current: Unit | None = None) -> list[Unit]:
+        """Offer the actor's units of the pool, and `current` (the object's own: editing other fields never fails
+        on it). Returns the units offered in the drop-down, or the first ones of the box."""
+        units = with_current(admin.first_units(actor, self.pool, FEW_UNITS + 1), current)
+        self._actor, self._known = actor, {unit.id: unit for unit in units}
+        if len(units) > FEW_UNITS:
+            self.lookup_url, self.choices = url_for(self.lookup), []
+        else:
+            self.choices = self.options(units)
+        return units
+
+    @property
+    def chosen(self) -> Unit | None:
+        """The unit the field's value names, if it was offered or is in the pool; None otherwise."""
+        if self.data not in self._known and self.lookup_url:
+            self._known[self.data] = admin.unit_in_pool(self._actor, self.pool, self.data)
+        return self._known.get(self.data)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -205,12 +254,12 @@ class AwardFormForm(PageForm):
             Length(max=255, message="Tên tối đa 255 ký tự."),
         ],
     )
-    owner_unit_id = SelectField(
+    owner_unit_id = UnitField(
         "Đơn vị tặng (cấp ra quyết định khen thưởng)",
-        coerce=optional_int,
-        validate_choice=False,
-        invalid_value_message=BAD_CHOICE,
-        validators=[DataRequired("Chọn đơn vị tặng.")],
+        [DataRequired("Chọn đơn vị tặng.")],
+        pool=admin.UnitPool.owning,
+        lookup="admin.lookups.owner_units",
+        options=lambda units: unit_choices(units, CHOOSE_UNIT),
     )
     nominee_kinds = MultiCheckboxField(
         "Đối tượng được đề nghị",
@@ -230,8 +279,7 @@ class AwardFormForm(PageForm):
     signer_title = issuer_field("signer_title", "Chức vụ người ký")
 
     def fill_choices(self, actor: User, form: AwardForm | None = None) -> None:
-        owners = with_current(admin.award_owner_units(actor), form.owner_unit if form else None)
-        self.owner_unit_id.choices = unit_choices(owners, "— Chọn đơn vị —")
+        self.owner_unit_id.fill(actor, form.owner_unit if form else None)
 
     def service_data(self) -> dict:
         return {
@@ -248,12 +296,12 @@ class CampaignForm(PageForm):
         "Tên đợt thi đua",
         validators=[DataRequired("Vui lòng nhập tên đợt thi đua."), Length(max=255, message="Tên tối đa 255 ký tự.")],
     )
-    owner_unit_id = SelectField(
+    owner_unit_id = UnitField(
         "Đơn vị phát động",
-        coerce=optional_int,
-        validate_choice=False,
-        invalid_value_message=BAD_CHOICE,
-        validators=[DataRequired("Chọn đơn vị phát động.")],
+        [DataRequired("Chọn đơn vị phát động.")],
+        pool=admin.UnitPool.owning,
+        lookup="admin.lookups.owner_units",
+        options=lambda units: unit_choices(units, CHOOSE_UNIT),
     )
     starts_on = date_field("Ngày bắt đầu")
     ends_on = date_field("Ngày kết thúc")
@@ -264,8 +312,7 @@ class CampaignForm(PageForm):
     description = TextAreaField("Nội dung, yêu cầu", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 6})
 
     def fill_choices(self, actor: User, campaign: Campaign | None = None) -> None:
-        owners = with_current(admin.award_owner_units(actor), campaign.owner_unit if campaign else None)
-        self.owner_unit_id.choices = unit_choices(owners, "— Chọn đơn vị —")
+        self.owner_unit_id.fill(actor, campaign.owner_unit if campaign else None)
         forms = admin.visible_award_forms(actor)
         forms += [f for f in (campaign.award_forms if campaign else []) if f not in forms]
         self.award_form_ids.choices = [SelectChoice(str(f.id), f"{f.name} ({f.owner_unit.name})") for f in forms]

@@ -6,9 +6,10 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from blueprints.admin.forms import UnitField
 from blueprints.forms import Form
 from workflow.services import admin, nominations
-from workflow.states import REVIEW_ACTIONS, NomineeKind, Role
+from workflow.states import REVIEW_ACTIONS, NomineeKind
 
 
 class NominationForm(Form):
@@ -16,7 +17,15 @@ class NominationForm(Form):
     award_form_id = SelectField(
         "Hình thức khen thưởng", coerce=int, validators=[DataRequired("Chọn hình thức khen thưởng.")]
     )
-    unit_id = SelectField("Đơn vị đề nghị", coerce=int, validators=[DataRequired("Chọn đơn vị đề nghị.")])
+    # The plain names of a commune clerk's few units; a box when a district's or a province's clerk has many. A unit
+    # outside the clerk's scope is refused by the service, with its message on this field.
+    unit_id = UnitField(
+        "Đơn vị đề nghị",
+        [DataRequired("Chọn đơn vị đề nghị.")],
+        pool=admin.UnitPool.nominating,
+        lookup="admin.lookups.nominating_units",
+        options=lambda units: [SelectChoice(u.id, u.name) for u in units],
+    )
     nominee_kind = RadioField(
         "Đối tượng",
         choices=[SelectChoice(k.value, k.title) for k in NomineeKind],
@@ -43,7 +52,7 @@ class NominationForm(Form):
             SelectChoice(f.id, f.name, optgroup=f"Do {f.owner_unit.name} tặng")
             for f in admin.visible_award_forms(actor)
         ]
-        self.unit_id.choices = [SelectChoice(u.id, u.name) for u in admin.units_in_scope(actor, Role.clerk)]
+        self.unit_id.fill(actor)
 
     def service_data(self) -> dict:
         return {name: getattr(self, name).data for name in nominations.EDITABLE_FIELDS}

@@ -8,7 +8,15 @@ from wtforms import SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.admin.forms import BAD_CHOICE, MultiCheckboxField, date_field, optional_int, with_current
+from blueprints.admin.forms import (
+    BAD_CHOICE,
+    CHOOSE_UNIT,
+    MultiCheckboxField,
+    UnitField,
+    date_field,
+    optional_int,
+    unit_choices,
+)
 from blueprints.forms import Form as PageForm
 from workflow import clock
 from workflow.models import ReviewPeriod, Unit, User
@@ -37,12 +45,12 @@ def suggested_title(kind: str, starts_on: date, ends_on: date, unit_name: str) -
 
 
 class PeriodForm(PageForm):
-    owner_unit_id = SelectField(
+    owner_unit_id = UnitField(
         "Đơn vị tổng hợp",
-        coerce=optional_int,
-        validate_choice=False,
-        invalid_value_message=BAD_CHOICE,
-        validators=[DataRequired("Chọn đơn vị tổng hợp báo cáo.")],
+        [DataRequired("Chọn đơn vị tổng hợp báo cáo.")],
+        pool=admin.UnitPool.owning,
+        lookup="admin.lookups.owner_units",
+        options=lambda units: unit_choices(units, CHOOSE_UNIT, named=True),  # named for the suggested title
     )
     kind = SelectField(
         "Loại kỳ báo cáo",
@@ -66,14 +74,10 @@ class PeriodForm(PageForm):
     def fill_choices(self, actor: User, period: ReviewPeriod | None = None) -> None:
         """Collecting units and parent periods the actor may use (plus the period's own); a new period starts as
         this year's yearly review of the first of them."""
-        owners = with_current(periods.owner_units(actor), period.owner_unit if period else None)
-        self._owners = {unit.id: unit for unit in owners}
-        self.owner_unit_id.choices = [SelectChoice("", "— Chọn đơn vị —")] + [
-            SelectChoice(str(unit.id), f"{'· ' * depth}{unit.name} ({unit.code})", render_kw={"data-name": unit.name})
-            for unit, depth in admin.unit_tree(owners)
-        ]
-        offered = {level for unit in owners for level in periods.reporting_levels_below(unit)}
-        offered |= set(period.reporting_levels if period else [])
+        owners = self.owner_unit_id.fill(actor, period.owner_unit if period else None)
+        offered = set(periods.reporting_levels_offered(actor))
+        if period is not None:
+            offered |= {*periods.reporting_levels_below(period.owner_unit), *period.reporting_levels}
         self.reporting_levels.choices = [SelectChoice(level.value, level.title) for level in Level if level in offered]
         parents = [p for p in periods.parent_candidates(actor) if period is None or p.id != period.id]
         if period is not None and period.parent is not None and period.parent not in parents:
@@ -98,7 +102,7 @@ class PeriodForm(PageForm):
 
     def _suggestion(self) -> str | None:
         """The title the chosen kind, dates and unit suggest; None until all of them are valid."""
-        owner = self._owners.get(self.owner_unit_id.data)
+        owner = self.owner_unit_id.chosen
         kind, starts, ends = self.kind.data, self.starts_on.data, self.ends_on.data
         if owner is None or kind not in TITLE_PATTERNS or not isinstance(starts, date) or not isinstance(ends, date):
             return None

@@ -1,6 +1,7 @@
 // Type-ahead boxes (the `lookup` macro of templates/_macros.html). As one types, a screenful of matches comes from
 // the server (blueprints/admin/lookups.py) in a list under the box; choosing one puts its id in the hidden input
-// the form submits. Arrow keys, Enter and Escape work as in a native list. No inline script, no innerHTML.
+// the form submits, which then fires "change" as a drop-down would. Arrow keys, Enter and Escape work as in a
+// native list. No inline script, no innerHTML.
 (() => {
   const DELAY_MS = 200;
 
@@ -74,6 +75,7 @@
       hidden.value = choices[index].id;
       input.value = choices[index].label;
       open(false);
+      hidden.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
     async function search() {

@@ -14,7 +14,15 @@ from workflow.services.admin.awards import (
     visible_campaigns,
 )
 from workflow.services.admin.common import system_actor
-from workflow.services.admin.lookups import Choice, find_award_forms, find_campaigns, find_units
+from workflow.services.admin.lookups import (
+    Choice,
+    UnitPool,
+    find_award_forms,
+    find_campaigns,
+    find_units,
+    first_units,
+    unit_in_pool,
+)
 from workflow.services.admin.units import (
     administers_some_unit,
     create_unit,
@@ -33,6 +41,7 @@ __all__ = [
     "DEFAULT_SYMBOL",
     "Choice",
     "ISSUER_FIELDS",
+    "UnitPool",
     "administers_some_unit",
     "award_owner_units",
     "create_unit",
@@ -40,6 +49,7 @@ __all__ = [
     "find_award_forms",
     "find_campaigns",
     "find_units",
+    "first_units",
     "get_award_form",
     "get_campaign",
     "get_unit",
@@ -53,6 +63,7 @@ __all__ = [
     "set_roles",
     "system_actor",
     "unit_by_code",
+    "unit_in_pool",
     "unit_page",
     "unit_tree",
     "units_in_scope",

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from workflow import permissions
@@ -148,16 +148,17 @@ def require_award_manager(actor: User, unit: Unit | None = None) -> None:
 
 def award_owner_units(actor: User) -> list[Unit]:
     """Units that may own the actor's award forms and campaigns: review levels under their secretariat or admin."""
-    return list(db.session.scalars(_award_owners(select(Unit), actor).order_by(Unit.path)))
+    return list(db.session.scalars(select(Unit).where(award_owner_filter(actor)).order_by(Unit.path)))
 
 
 def owns_awards_somewhere(actor: User) -> bool:
     """bool(award_owner_units(actor)), without loading every unit of a national admin's country."""
-    return db.session.scalar(_award_owners(select(Unit.id), actor).limit(1)) is not None
+    return db.session.scalar(select(Unit.id).where(award_owner_filter(actor)).limit(1)) is not None
 
 
-def _award_owners(query: Select, actor: User) -> Select:
-    return query.where(
+def award_owner_filter(actor: User) -> ColumnElement[bool]:
+    """SQL condition: the Unit may own the actor's award forms, campaigns and review periods."""
+    return and_(
         permissions.subtree_filter(actor, Unit.path, Role.secretariat, Role.admin),
         Unit.level.in_([level.value for level in REVIEW_LEVELS]),
     )

@@ -10,6 +10,7 @@ from workflow.services.listing import Page
 from workflow.text import fold
 
 PER_PAGE = 50
+QUERY_MAX = 100  # characters of the typed text that are read
 
 _LETTERS = "aàáảãạăằắẳẵặâầấẩẫậ eèéẻẽẹêềếểễệ iìíỉĩị oòóỏõọôồốổỗộơờớởỡợ uùúủũụưừứửữự yỳýỷỹỵ dđ".split()
 # Each plain letter and every way it is written, in both cases: "a" → "aàá…AÀÁ…".
@@ -24,6 +25,11 @@ def page_of(query: Select, page) -> Page:
     page = min(max(int(page), 1), max(1, ceil(total / PER_PAGE)))
     items = list(db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
     return Page(items=items, total=total, page=page, per_page=PER_PAGE)
+
+
+def words_matching(typed: str | None, *columns) -> list[ColumnElement[bool]]:
+    """One condition per word typed: the word is in one of `columns`, case and diacritics ignored."""
+    return [contains_folded(word, *columns) for word in fold((typed or "")[:QUERY_MAX]).split()]
 
 
 def contains_folded(query: str, *columns) -> ColumnElement[bool]:

@@ -1,7 +1,9 @@
-"""Type-ahead for the filters of long lists: a few units, campaigns or award forms of the actor's scope whose name
-(or code) holds every word typed, ignoring case and diacritics ("lac duong" finds "Huyện Lạc Dương")."""
+"""Type-ahead for the filters of long lists and the unit boxes of forms: a few units, campaigns or award forms of
+the actor's scope whose name (or code) holds every word typed, ignoring case and diacritics ("lac duong" finds
+"Huyện Lạc Dương")."""
 
 from dataclasses import dataclass
+from enum import Enum
 
 from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import aliased
@@ -9,13 +11,11 @@ from sqlalchemy.orm import aliased
 from workflow import permissions
 from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Unit, User
-from workflow.services.admin.awards import NEWEST_CAMPAIGN_FIRST
-from workflow.services.admin.lists import contains_folded
+from workflow.services.admin.awards import NEWEST_CAMPAIGN_FIRST, award_owner_filter
+from workflow.services.admin.lists import words_matching
 from workflow.states import Level, Role
-from workflow.text import fold
 
 LIMIT = 20
-QUERY_MAX = 100  # characters of the typed text that are read
 LEVEL_RANKS = {level.value: rank for rank, level in enumerate(Level)}
 
 
@@ -26,11 +26,40 @@ class Choice:
     detail: str = ""
 
 
-def find_units(actor: User, typed: str | None, limit: int = LIMIT) -> list[Choice]:
-    """Units in the actor's subtrees matching `typed`, higher levels first, with the units above each."""
-    query = select(Unit.id, Unit.name, Unit.path).where(
-        permissions.subtree_filter(actor, Unit.path, *Role), *_matching(typed, Unit.name, Unit.code)
-    )
+class UnitPool(Enum):
+    """The units a box offers: all the actor sees, those they nominate for (as a clerk), or those that may own
+    their award forms, campaigns and review periods."""
+
+    seen = "seen"
+    nominating = "nominating"
+    owning = "owning"
+
+    def where(self, actor: User) -> ColumnElement[bool]:
+        """SQL condition: the Unit is in this pool of the actor's."""
+        match self:
+            case UnitPool.nominating:
+                return permissions.subtree_filter(actor, Unit.path, Role.clerk)
+            case UnitPool.owning:
+                return award_owner_filter(actor)
+        return permissions.subtree_filter(actor, Unit.path, *Role)
+
+
+def first_units(actor: User, pool: UnitPool, limit: int) -> list[Unit]:
+    """The first `limit` units of the pool, in tree order: all of them, if there are fewer."""
+    return list(db.session.scalars(select(Unit).where(pool.where(actor)).order_by(Unit.path).limit(limit)))
+
+
+def unit_in_pool(actor: User, pool: UnitPool, unit_id) -> Unit | None:
+    """The unit of that id if it is in the actor's pool; None otherwise (or for no id)."""
+    if not isinstance(unit_id, int):
+        return None
+    return db.session.scalar(select(Unit).where(Unit.id == unit_id, pool.where(actor)))
+
+
+def find_units(actor: User, typed: str | None, limit: int = LIMIT, pool: UnitPool = UnitPool.seen) -> list[Choice]:
+    """Units of the pool (by default, the actor's subtrees) matching `typed`, higher levels first, with the units
+    above each."""
+    query = select(Unit.id, Unit.name, Unit.path).where(pool.where(actor), *words_matching(typed, Unit.name, Unit.code))
     found = db.session.execute(query.order_by(case(LEVEL_RANKS, value=Unit.level), Unit.name).limit(limit)).all()
     above = {unit_id for row in found for unit_id in _path_ids(row)[:-1]}
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(above))).all())
@@ -58,14 +87,9 @@ def _owned_on_line(actor: User, model, label, typed: str | None):
     query = (
         select(model.id, label, owner.name)
         .join(owner, model.owner_unit_id == owner.id)
-        .where(permissions.line_filter(actor, owner.id, owner.path), *_matching(typed, label, owner.name))
+        .where(permissions.line_filter(actor, owner.id, owner.path), *words_matching(typed, label, owner.name))
     )
     return query, owner
-
-
-def _matching(typed: str | None, *columns) -> list[ColumnElement[bool]]:
-    """One condition per word typed: the word is in one of `columns`, case and diacritics ignored."""
-    return [contains_folded(word, *columns) for word in fold((typed or "")[:QUERY_MAX]).split()]
 
 
 def _above(row, names: dict[int, str]) -> list[str]:

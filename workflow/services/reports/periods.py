@@ -10,7 +10,7 @@ from workflow.errors import NotFound
 from workflow.extensions import db
 from workflow.models import Report, ReviewPeriod, Unit, User
 from workflow.services import flush
-from workflow.services.admin.awards import award_owner_units, owns_awards_somewhere
+from workflow.services.admin.awards import award_owner_filter, owns_awards_somewhere
 from workflow.services.admin.common import date_field, deny, load, raise_if_errors, required_text
 from workflow.states import ALLOWED_PARENTS, Level, PeriodKind
 
@@ -34,19 +34,22 @@ def get(actor: User, period_id) -> ReviewPeriod:
     return period
 
 
-def owner_units(actor: User) -> list[Unit]:
-    """Units whose periods the actor may open: review levels under their secretariat or admin role."""
-    return award_owner_units(actor)
-
-
 def opens_periods(actor: User) -> bool:
-    """bool(owner_units(actor)) without loading them: a national admin's would be every unit of the country."""
+    """Whether some unit's periods are the actor's to open (review levels under their secretariat or admin role),
+    without loading those units: a national admin's would be every commune of the country."""
     return owns_awards_somewhere(actor)
 
 
 def reporting_levels_below(unit: Unit) -> list[Level]:
     """Levels that can sit below `unit` and so be asked to report to it."""
     return [level for level in Level if _can_sit_below(level, unit.level_enum)]
+
+
+def reporting_levels_offered(actor: User) -> list[Level]:
+    """Levels that can sit below one of the units whose periods the actor may open."""
+    levels = db.session.scalars(select(Unit.level).where(award_owner_filter(actor)).distinct())
+    owners = [Level(level) for level in levels]
+    return [level for level in Level if any(_can_sit_below(level, owner) for owner in owners)]
 
 
 def _can_sit_below(level: Level, owner: Level) -> bool:
@@ -59,7 +62,7 @@ MANAGERS_ONLY = "Chỉ Thường trực HĐTĐKT hoặc quản trị của đơn
 
 def require_manager(actor: User, period: ReviewPeriod | None = None) -> None:
     """PermissionDenied unless the actor may open periods (without `period`) or change this one."""
-    # Every unit of owner_units() is one the actor manages, so without a period the question is whether there is one.
+    # Every unit whose periods the actor may open is one they manage: without a period, is there one?
     if not (permissions.can_manage_periods(actor, period.owner_unit) if period is not None else opens_periods(actor)):
         deny(MANAGERS_ONLY)
 
@@ -116,8 +119,11 @@ def _has_reports(period: ReviewPeriod) -> bool:
 
 def parent_candidates(actor: User) -> list[ReviewPeriod]:
     """Periods above that one of the actor's collecting units must report in: what a new period can sit under."""
-    owners = owner_units(actor)
-    return [p for p in visible(actor) if any(p.expects(unit) for unit in owners)]
+    # What ReviewPeriod.expects() asks of each collecting unit, as (a unit above it, its level): read as plain rows,
+    # not as the objects of every commune of the country (a national admin's).
+    rows = db.session.execute(select(Unit.path, Unit.level).where(award_owner_filter(actor)))
+    below = {(above, row.level) for row in rows for above in Unit.ancestor_ids.fget(row)[:-1]}
+    return [p for p in visible(actor) if any((p.owner_unit_id, level) in below for level in p.reporting_levels)]
 
 
 def history(period: ReviewPeriod, limit: int = 6) -> list[ReviewPeriod]:
