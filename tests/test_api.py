@@ -228,14 +228,58 @@ def test_the_openapi_document_describes_the_house_error_format_and_the_workflow(
 # Reference lists -------------------------------------------------------------------------------------------
 
 
+def _unit_codes(page: dict) -> list[str]:
+    return [unit["code"] for unit in page["items"]]
+
+
 def test_units_are_listed_within_the_users_scope(api, world):
-    units = api("clerk_c1").get("/units").get_json()
-    assert [(u["code"], u["level"], u["parent_id"]) for u in units] == [
+    page = api("clerk_c1").get("/units").get_json()
+    assert [(u["code"], u["level"], u["parent_id"]) for u in page["items"]] == [
         ("C1", "commune", world.d.id),
         ("A1", "agency", world.c1.id),
     ]
-    assert units[0]["level_label"] == "Cấp xã"
-    assert [u["code"] for u in api("reviewer_d").get("/units").get_json()] == ["D", "C1", "A1", "C2", "AD"]
+    assert (page["total"], page["page"], page["per_page"]) == (2, 1, 25)
+    assert page["items"][0]["level_label"] == "Cấp xã"
+    assert _unit_codes(api("reviewer_d").get("/units").get_json()) == ["D", "C1", "A1", "C2", "AD"]
+
+
+def test_units_come_a_page_at_a_time_in_tree_order_until_an_empty_page(api, world):
+    district = api("reviewer_d")
+    pages = [district.get(f"/units?per_page=2&page={number}").get_json() for number in (1, 2, 3, 4)]
+    assert [_unit_codes(page) for page in pages] == [["D", "C1"], ["A1", "C2"], ["AD"], []]
+    assert {(page["total"], page["per_page"]) for page in pages} == {(5, 2)}
+    assert [page["page"] for page in pages] == [1, 2, 3, 4]  # past the last page: empty, never the last one again
+
+
+def test_units_are_searched_by_name_or_code_ignoring_case_and_diacritics(api, world):
+    admin = api("admin")
+    for q in ("lac duong", "LẠC DƯƠNG", "duong lac"):
+        page = admin.get("/units", query_string={"q": q}).get_json()
+        assert (_unit_codes(page), page["total"]) == (["D", "C1", "A1", "AD"], 4)
+    assert _unit_codes(admin.get("/units?q=q1").get_json()) == ["Q1"]
+    assert _unit_codes(admin.get("/units?q=truong&per_page=1&page=2").get_json()) == ["AD"]
+    outside = api("reviewer_d").get("/units?q=phan+thiet").get_json()
+    assert (outside["items"], outside["total"]) == ([], 0)
+
+
+def test_unit_paging_out_of_range_is_refused_in_vietnamese(api, world):
+    response = api("reviewer_d").get("/units?per_page=1000&page=0")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {
+        "per_page": "Từ 1 đến 200 mục mỗi trang.",
+        "page": "Trang từ 1 đến 1000000.",
+    }
+
+
+def test_the_openapi_document_describes_the_unit_list_as_a_page(client):
+    spec = client.get("/api/openapi.json").get_json()
+    listing = spec["paths"]["/api/v1/units"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {"q", "page", "per_page"}
+    page = listing["responses"]["200"]["content"]["application/json"]["schema"]
+    assert page == {"$ref": "#/components/schemas/UnitPage"}
+    unit_page = spec["components"]["schemas"]["UnitPage"]["properties"]
+    assert set(unit_page) == {"items", "total", "page", "per_page"}
+    assert unit_page["items"]["items"] == {"$ref": "#/components/schemas/Unit"}
 
 
 def test_campaigns_are_those_that_apply_to_the_users_units_with_iso_dates(api, world):

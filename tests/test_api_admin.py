@@ -22,7 +22,7 @@ def test_a_district_admin_adds_a_commune_under_the_district(api, world):
         "parent_id": world.d.id,
     }
     assert db.session.get(Unit, unit["id"]).path == f"{world.d.path}{unit['id']}/"
-    assert "C3" in [u["code"] for u in admin.get("/units").get_json()]
+    assert "C3" in [u["code"] for u in admin.get("/units").get_json()["items"]]
 
 
 def test_units_outside_the_admins_subtree_or_without_admin_role_are_403(api, world):

@@ -5,17 +5,17 @@ from flask.views import MethodView
 from blueprints.api import schemas
 from blueprints.api.base import Blueprint, actor
 from workflow.services import admin
-from workflow.states import Role
 
 bp = Blueprint("api_admin", __name__, description="Đơn vị, đợt thi đua, hình thức khen thưởng, tài khoản.")
 
 
 @bp.route("/units")
 class Units(MethodView):
-    @bp.response(200, schemas.Unit(many=True))
-    def get(self):
-        """Các đơn vị trong phạm vi vai trò của người dùng, theo thứ tự cây."""
-        return admin.units_in_scope(actor(), *Role)
+    @bp.arguments(schemas.UnitQuery, location="query")
+    @bp.response(200, schemas.UnitPage)
+    def get(self, args):
+        """Các đơn vị trong phạm vi vai trò của người dùng, theo thứ tự cây, có tìm kiếm và phân trang."""
+        return admin.unit_page(actor(), **args, clamp=False)
 
     @bp.arguments(schemas.Unit)
     @bp.response(201, schemas.Unit)

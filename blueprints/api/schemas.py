@@ -157,6 +157,14 @@ class Page(Schema):
     per_page = fields.Integer()
 
 
+class UnitQuery(PageQuery):
+    q = fields.String(metadata={"description": "Tìm theo tên hoặc mã đơn vị, từng từ, không phân biệt dấu."})
+
+
+class UnitPage(Page):
+    items = fields.List(fields.Nested(Unit))
+
+
 class NominationQuery(PageQuery):
     state = fields.String(validate=one_of(State))
     unit_id = fields.Integer(metadata={"description": "Đơn vị và các đơn vị cấp dưới."})

@@ -19,12 +19,15 @@ _ACCENTED = "".join(v for letters in _VARIANTS.values() for v in letters if fold
 _PLAIN = "".join(fold(ch) for ch in _ACCENTED)
 
 
-def page_of(query: Select, page) -> Page:
-    """Page `page` (clamped to the pages there are) of the ordered `query`, with the number of its rows."""
+def page_of(query: Select, page, *, per_page: int = PER_PAGE, clamp: bool = True) -> Page:
+    """Page `page` of the ordered `query`, with the number of its rows. A page past the last is the last one if
+    `clamp` (the pages), an empty one otherwise (the API, whose clients read on until a page comes back empty)."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    page = min(max(int(page), 1), max(1, ceil(total / PER_PAGE)))
-    items = list(db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    return Page(items=items, total=total, page=page, per_page=PER_PAGE)
+    page = max(int(page), 1)
+    if clamp:
+        page = min(page, max(1, ceil(total / per_page)))
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 def words_matching(typed: str | None, *columns) -> list[ColumnElement[bool]]:

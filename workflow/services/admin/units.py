@@ -12,7 +12,7 @@ from workflow.extensions import db
 from workflow.models import Unit, User
 from workflow.services import flush
 from workflow.services.admin.common import deny, load, raise_if_errors, required_text
-from workflow.services.admin.lists import contains_folded, page_of
+from workflow.services.admin.lists import PER_PAGE, page_of, words_matching
 from workflow.services.listing import Page
 from workflow.states import ALLOWED_PARENTS, Level, Role
 from workflow.text import clean, fold
@@ -102,14 +102,22 @@ def units_in_scope(actor: User, *roles: Role) -> list[Unit]:
     return list(db.session.scalars(query))
 
 
-def unit_page(actor: User, *, q: str | None = None, level: str | None = None, page: int = 1) -> Page:
-    """One page of the units in the actor's subtrees, in tree order; `q` matches name or code, diacritics ignored."""
-    conditions = [permissions.subtree_filter(actor, Unit.path, *Role)]
-    if fold(q):
-        conditions.append(contains_folded(q, Unit.name, Unit.code))
+def unit_page(
+    actor: User,
+    *,
+    q: str | None = None,
+    level: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    clamp: bool = True,
+) -> Page:
+    """One page of the units in the actor's subtrees, in tree order (see page_of); `q` matches name or code word
+    by word, diacritics ignored, as the type-ahead boxes do."""
+    conditions = [permissions.subtree_filter(actor, Unit.path, *Role), *words_matching(q, Unit.name, Unit.code)]
     if level in {lv.value for lv in Level}:
         conditions.append(Unit.level == level)
-    return page_of(select(Unit).where(*conditions).options(joinedload(Unit.parent)).order_by(Unit.path), page)
+    query = select(Unit).where(*conditions).options(joinedload(Unit.parent)).order_by(Unit.path)
+    return page_of(query, page, per_page=per_page, clamp=clamp)
 
 
 def indented(actor: User, units: list[Unit]) -> list[tuple[Unit, int]]:
