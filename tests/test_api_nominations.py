@@ -107,6 +107,29 @@ def test_the_list_is_scoped_filtered_and_paginated(api, world):
     assert ([n["id"] for n in second["items"]], second["total"], second["page"]) == ([mine.id], 3, 2)
 
 
+def test_a_client_reads_page_after_page_from_an_anchor_and_is_told_when_the_count_is_exact(api, world):
+    made = [create_nomination(world, world.c1, name=f"Cá nhân số {i}", commit=False).id for i in range(7)][::-1]
+    db.session.commit()
+    district = api("reviewer_d")
+    first = district.get("/nominations?per_page=3").get_json()
+    assert [n["id"] for n in first["items"]] == made[:3] and (first["total"], first["exact"]) == (7, True)
+    create_nomination(world, world.c1, name="Hồ sơ mới đến")  # by number alone, page 2 would repeat made[2]
+    anchor = f"1.{first['items'][-1]['id']}"
+    second = district.get(f"/nominations?per_page=3&page=2&anchor={anchor}").get_json()
+    assert [n["id"] for n in second["items"]] == made[3:6]
+    third = district.get(f"/nominations?per_page=3&page=3&anchor=2.{made[5]}").get_json()
+    assert [n["id"] for n in third["items"]] == made[6:]
+    back = district.get(f"/nominations?per_page=3&page=2&anchor=3.{made[6]}").get_json()
+    assert [n["id"] for n in back["items"]] == made[3:6]
+
+
+def test_an_anchor_that_is_not_one_is_refused_in_vietnamese(api, world):
+    for anchor in ("x", "12", "1.", "0.5", "1.-3"):
+        response = api("clerk_c1").get(f"/nominations?page=2&anchor={anchor}")
+        assert response.status_code == 422
+        assert error(response)["fields"] == {"anchor": "Mốc trang phải có dạng «trang.mã hồ sơ», ví dụ 499.287526."}
+
+
 def test_unknown_filter_values_are_refused_with_vietnamese_messages(api, world):
     response = api("clerk_c1").get("/nominations?state=lost&per_page=1000&campaign_id=x")
     assert response.status_code == 422

@@ -18,8 +18,9 @@ class Nominations(MethodView):
     @bp.response(200, schemas.NominationPage)
     def get(self, args):
         """Hồ sơ trong phạm vi của người dùng, mới nhất trước, có lọc và phân trang."""
-        page, per_page = args.pop("page"), args.pop("per_page")
-        return listing.search(actor(), listing.Filters(**args), page=page, per_page=per_page, objects=True)
+        page, per_page, anchor = args.pop("page"), args.pop("per_page"), args.pop("anchor", None)
+        filters = listing.Filters(**args)
+        return listing.search(actor(), filters, page=page, per_page=per_page, anchor=anchor, objects=True)
 
     @bp.arguments(schemas.NominationInput)
     @bp.response(201, schemas.Nomination)

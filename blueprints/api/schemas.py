@@ -3,12 +3,12 @@
 
 from flask import current_app, url_for
 from flask_smorest.fields import Upload
-from marshmallow import fields
+from marshmallow import ValidationError, fields
 from marshmallow.validate import Length, OneOf, Range
 
 from blueprints.api.base import Schema, UtcDateTime, actor
 from workflow.services import nominations
-from workflow.services.listing import MAX_PAGE, MAX_PER_PAGE
+from workflow.services.listing import MAX_PAGE, MAX_PER_PAGE, Anchor
 from workflow.states import USER_ACTIONS, Action, Level, NomineeKind, Role, State
 
 TEXT = {"type": "string"}
@@ -172,6 +172,23 @@ class NominationQuery(PageQuery):
     award_form_id = fields.Integer()
     nominee_kind = fields.String(validate=one_of(NomineeKind))
     q = fields.String(metadata={"description": "Tìm theo tên, không phân biệt dấu."})
+    anchor = fields.Function(
+        deserialize=lambda text: _anchor(text),
+        metadata={
+            "type": "string",
+            "pattern": r"^\d+\.\d+$",
+            "description": "«P.N»: trang P kết thúc ở hồ sơ mã N (hoặc bắt đầu ở N, khi đọc một trang trước nó). "
+            "Trang `page` gần P được đọc tiếp từ N, không đếm lại từ đầu: trang sâu vẫn nhanh. "
+            "Bỏ qua khi tìm theo tên (`q`).",
+        },
+    )
+
+
+def _anchor(text: str) -> Anchor:
+    anchor = Anchor.parse(text)
+    if anchor is None:
+        raise ValidationError("Mốc trang phải có dạng «trang.mã hồ sơ», ví dụ 499.287526.")
+    return anchor
 
 
 class ChainStep(Schema):
@@ -232,6 +249,7 @@ class Nomination(NominationSummary):
 
 class NominationPage(Page):
     items = fields.List(fields.Nested(NominationSummary))
+    exact = fields.Boolean(metadata={"description": "false: có hơn `total` hồ sơ, việc đếm dừng ở đó."})
 
 
 class ActionInput(Schema):
