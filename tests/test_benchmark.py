@@ -1,6 +1,9 @@
 """`make bench` end to end on a small national dataset: the pristine copy is generated once and never changed, each
 run works on a fresh migrated copy, and every row of the table is measured through the real server."""
 
+import os
+from functools import partial
+
 import pytest
 from sqlalchemy import create_engine, select
 
@@ -16,6 +19,9 @@ LOAD = {"duration": 0.2, "warmup": 0.05, "concurrency": 2}
 @pytest.fixture(params=BACKENDS)
 def dialect(request, tmp_path, monkeypatch):
     monkeypatch.setattr(benchmark, "BENCH_DIR", tmp_path)
+    # This run's own PostgreSQL databases and server log, never those of `make bench` or of another test run.
+    monkeypatch.setattr(benchmark, "_tag", lambda scale, tag=benchmark._tag: f"{tag(scale)}_test_{os.getpid()}")
+    monkeypatch.setattr(benchmark, "serve", partial(bench_http.serve, log_dir=tmp_path))
     yield request.param
     for url in benchmark._urls(request.param, SCALE):
         bench_http._drop(url)
