@@ -111,6 +111,7 @@ def app(database, tmp_path, app_config):
             "SECRET_KEY": "test",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,  # tests sign in many times a minute; test_security_login turns it on
+            "RATELIMIT_STORAGE_URI": "memory://",  # each app its own counts, even where REDIS_URL is set
             **app_config,
         }
     )

@@ -23,7 +23,13 @@ def live_server(app, database):
     """The demo data in the test database, served by a real HTTP server in a thread."""
     demo.load()
     db.session.commit()
-    server_app = create_app({"SQLALCHEMY_DATABASE_URI": database.url, "SECRET_KEY": "browser-test"})
+    server_app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database.url,
+            "SECRET_KEY": "browser-test",
+            "RATELIMIT_STORAGE_URI": "memory://",  # its own login counts, even where REDIS_URL is set
+        }
+    )
     server = make_server("127.0.0.1", 0, server_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
