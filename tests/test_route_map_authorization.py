@@ -82,6 +82,8 @@ ACCESS = {
     "admin.lookups.units": page(scoped=False),
     "admin.lookups.nominating_units": page(scoped=False),
     "admin.lookups.owner_units": page(scoped=False),
+    "admin.lookups.administered_units": page(scoped=False),
+    "admin.lookups.parent_units": page(scoped=False),
     "admin.lookups.campaigns": page(scoped=False),
     "admin.lookups.award_forms": page(scoped=False),
     # Nominations

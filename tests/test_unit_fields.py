@@ -1,6 +1,7 @@
-"""The unit of the nomination, award-form, campaign and review-period forms: a drop-down while the user has few units
-to choose from, a type-ahead box over a lookup of exactly those units when they have many (a province's clerk, a
-national administrator), and the server checking the id sent either way."""
+"""The unit of the nomination, award-form, campaign and review-period forms, the parent of the unit form and the units
+of the account form's roles: a drop-down while the user has few units to choose from, a type-ahead box over a lookup
+of exactly those units when they have many (a province's clerk, a national administrator), and the server checking
+the id sent either way."""
 
 import re
 
@@ -10,7 +11,7 @@ from blueprints.admin.forms import FEW_UNITS
 from tests.factories import make_user, nomination_data
 from workflow import clock
 from workflow.extensions import db
-from workflow.models import AwardForm, Campaign, Nomination, ReviewPeriod
+from workflow.models import AwardForm, Campaign, Nomination, ReviewPeriod, Unit, User
 from workflow.services import admin, nominations
 
 OWNER_FORMS = ["/admin/award-forms/new", "/admin/campaigns/new", "/reports/periods/new"]
@@ -181,3 +182,157 @@ def test_a_new_period_in_box_mode_starts_from_the_first_unit_and_titles_the_one_
     assert client.post("/reports/periods/new", data=data).status_code == 302
     period = db.session.scalar(db.select(ReviewPeriod))
     assert period.title == "Tổng kết phong trào Toàn dân bảo vệ ANTQ năm 2026 – Huyện Lạc Dương"
+
+
+# The parent of a unit ---------------------------------------------------------------------------------------------
+
+BAD_PARENT = "Đơn vị cấp trên phải là đơn vị cấp tỉnh, huyện hoặc xã trong phạm vi quản trị của bạn."
+
+
+def _unit_form(**values):
+    return {"code": "XM", "name": "Xã Đã Gõ", "level": "commune", "parent_id": ""} | values
+
+
+def _units() -> int:
+    return db.session.scalar(db.select(db.func.count(Unit.id)))
+
+
+@pytest.mark.parametrize("username", ["admin", "admin_d"])
+def test_an_administrator_of_many_units_gets_a_type_ahead_box_for_the_parent(world, many, client, auth, username):
+    auth.login(username)
+    for url in ("/admin/units/new", f"/admin/units/{world.c1.id}/edit"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'data-lookup="/admin/lookup/parent-units"' in page.text and "js/lookup.js" in page.text
+        assert not re.search(r'<select[^>]*name="parent_id"', page.text) and "Xã Nhiều" not in page.text
+
+
+def test_an_administrator_of_few_units_still_picks_the_parent_from_a_drop_down(world, client, auth):
+    auth.login("admin_d")
+    page = client.get(f"/admin/units/{world.d.id}/edit")
+    options = re.search(r'<select[^>]*name="parent_id"[^>]*>(.*?)</select>', page.text, re.S).group(1)
+    assert "Thị trấn Lạc Dương" not in options  # the unit's own subtree is no parent for it
+    assert _box(page, "parent_id") is None and "lookup.js" not in page.text
+
+
+def test_the_parent_box_finds_only_administered_units_that_may_have_units_below(world, many, client, auth):
+    auth.login("admin_d")
+    assert _lookup(client, "parent-units", "lac duong") == ["Huyện Lạc Dương", "Thị trấn Lạc Dương"]  # no school
+    assert _lookup(client, "parent-units", "tinh") == []  # the province is above the admin
+    assert _lookup(client, "parent-units", "n012") == ["Xã Nhiều 12"]
+    auth.logout()
+    auth.login("secretariat_d")
+    assert _lookup(client, "parent-units") == []
+
+
+def test_an_existing_units_edit_page_names_its_current_parent_in_the_box(world, many, client, auth):
+    auth.login("admin")
+    assert _box(client.get(f"/admin/units/{many[3].id}/edit"), "parent_id") == (str(world.d.id), "Huyện Lạc Dương")
+    assert _box(client.get(f"/admin/units/{world.d.id}/edit"), "parent_id") == (str(world.p.id), "Tỉnh Lâm Đồng")
+    assert _box(client.get(f"/admin/units/{world.p.id}/edit"), "parent_id") == ("", "")  # a province: none
+
+
+def test_a_unit_is_added_under_a_parent_chosen_in_the_box(world, many, client, auth):
+    auth.login("admin_d")
+    data = _unit_form(code="TH9", name="Trường Tiểu học Nhiều 9", level="agency", parent_id=many[9].id)
+    assert client.post("/admin/units/new", data=data).status_code == 302
+    assert admin.unit_by_code("TH9").parent_id == many[9].id
+
+
+@pytest.mark.parametrize("boxed", [False, True])  # a drop-down, a box
+def test_a_parent_outside_the_pool_is_refused_in_vietnamese_keeping_what_was_typed(world, client, auth, request, boxed):
+    if boxed:
+        request.getfixturevalue("many")
+    before = _units()
+    auth.login("admin_d")
+    for parent in (world.q.id, world.ad.id, 999_999):  # another province's, a school, none at all
+        page = client.post("/admin/units/new", data=_unit_form(parent_id=parent))
+        assert page.status_code == 422
+        assert re.search(rf'class="invalid-feedback[^"]*">{BAD_PARENT}<', page.text)
+        assert 'value="Xã Đã Gõ"' in page.text and 'value="XM"' in page.text
+        assert "Tỉnh Bình Thuận" not in page.text  # a unit outside the scope is never named
+    page = client.post("/admin/units/new", data=_unit_form(parent_id="abc"))
+    assert page.status_code == 422 and "Lựa chọn không hợp lệ." in page.text and 'value="Xã Đã Gõ"' in page.text
+    assert _units() == before
+
+
+def test_a_unit_moved_under_its_own_subtree_in_the_box_is_refused_with_the_reason(world, many, client, auth):
+    auth.login("admin")
+    data = _unit_form(code="D", name="Huyện Lạc Dương (mới)", level="district", parent_id=many[0].id)
+    page = client.post(f"/admin/units/{world.d.id}/edit", data=data)
+    assert page.status_code == 422
+    assert "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó." in page.text
+    assert 'value="Huyện Lạc Dương (mới)"' in page.text
+    assert _box(page, "parent_id") == (str(many[0].id), "Xã Nhiều 0")  # what was chosen, to change
+    db.session.expire_all()
+    assert (world.d.name, world.d.parent_id) == ("Huyện Lạc Dương", world.p.id)
+
+
+def test_a_level_that_may_not_sit_under_the_parent_chosen_in_the_box_is_refused(world, many, client, auth):
+    auth.login("admin_d")
+    page = client.post("/admin/units/new", data=_unit_form(level="district", parent_id=many[1].id))
+    assert page.status_code == 422 and "Cấp huyện không thể trực thuộc cấp xã." in page.text
+
+
+# The units of an account's roles ---------------------------------------------------------------------------------
+
+
+def _account(**values):
+    data = {"username": "cb_moi", "full_name": "Lê Văn Đã Gõ", "password": "matkhau456", "confirm": "matkhau456"}
+    for index in range(3):
+        data |= {f"role_rows-{index}-role": "", f"role_rows-{index}-unit_id": ""}
+    return data | values
+
+
+@pytest.mark.parametrize("username", ["admin", "admin_d"])
+def test_an_administrator_of_many_units_gets_a_type_ahead_box_in_each_role_row(world, many, client, auth, username):
+    auth.login(username)
+    page = client.get("/admin/users/new")
+    assert page.status_code == 200
+    assert page.text.count('data-lookup="/admin/lookup/administered-units"') == 3 and "js/lookup.js" in page.text
+    assert not re.search(r'<select[^>]*name="role_rows-0-unit_id"', page.text) and "Xã Nhiều" not in page.text
+    assert ("toàn hệ thống" in page.text) is (username == "admin")  # a row without a unit, for a global admin
+
+
+def test_the_role_box_finds_the_units_the_admin_administers_schools_too(world, many, client, auth):
+    auth.login("admin_d")
+    assert "Trường THCS Lạc Dương" in _lookup(client, "administered-units", "lac duong")
+    assert _lookup(client, "administered-units", "phan thiet") == []
+    auth.logout()
+    auth.login("reviewer_d")  # reviews the district, administers nothing
+    assert _lookup(client, "administered-units") == []
+
+
+def test_roles_at_units_chosen_in_the_boxes_are_saved_and_named_when_editing(world, many, client, auth):
+    auth.login("admin_d")
+    data = _account(**{"role_rows-0-role": "clerk", "role_rows-0-unit_id": many[4].id,
+                       "role_rows-1-role": "reviewer", "role_rows-1-unit_id": world.a1.id})  # fmt: skip
+    assert client.post("/admin/users/new", data=data).status_code == 302
+    user = db.session.scalar(db.select(User).where(User.username == "cb_moi"))
+    assert sorted((a.role, a.unit_id) for a in user.roles) == [("clerk", many[4].id), ("reviewer", world.a1.id)]
+    page = client.get(f"/admin/users/{user.id}/edit")
+    named = {_box(page, f"role_rows-{index}-unit_id") for index in range(2)}
+    assert named == {(str(many[4].id), "Xã Nhiều 4"), (str(world.a1.id), "Trường THCS Lạc Dương")}
+    assert _box(page, "role_rows-2-unit_id") == ("", "")
+
+
+@pytest.mark.parametrize("boxed", [False, True])  # a drop-down, a box
+def test_a_role_unit_outside_the_admins_scope_is_refused_in_vietnamese_keeping_what_was_typed(
+    world, client, auth, request, boxed
+):
+    if boxed:
+        request.getfixturevalue("many")
+    auth.login("admin_d")
+    for unit_id in (world.q1.id, 999_999):
+        data = _account(**{"role_rows-0-role": "clerk", "role_rows-0-unit_id": world.c2.id,
+                           "role_rows-1-role": "clerk", "role_rows-1-unit_id": unit_id})  # fmt: skip
+        page = client.post("/admin/users/new", data=data)
+        assert page.status_code == 422
+        assert re.search(rf'class="invalid-feedback[^"]*">{admin.ROLE_OUTSIDE_SCOPE}<', page.text)
+        assert 'value="cb_moi"' in page.text and 'value="Lê Văn Đã Gõ"' in page.text
+        assert "Phường Phan Thiết" not in page.text
+        if boxed:
+            assert _box(page, "role_rows-0-unit_id") == (str(world.c2.id), "Xã Đạ Sar")
+        else:
+            assert f'<option selected value="{world.c2.id}">' in page.text
+    assert db.session.scalar(db.select(User).where(User.username == "cb_moi")) is None

@@ -19,7 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.forms import Form as PageForm
@@ -33,6 +33,8 @@ BAD_CHOICE = "Lựa chọn không hợp lệ."
 BAD_DATE = "Ngày không hợp lệ."
 BLANK_ROLE_ROWS = 3
 CHOOSE_UNIT = "— Chọn đơn vị —"
+ROOT = "— Không có (đơn vị cấp tỉnh) —"
+WHOLE_SYSTEM = "— Toàn hệ thống (chỉ với vai trò Quản trị hệ thống) —"
 FEW_UNITS = 50  # up to this many units to choose from, a drop-down; more, a type-ahead box
 
 
@@ -73,26 +75,45 @@ class UnitField(SelectField):
         pool: admin.UnitPool,
         lookup: str,
         options: Callable[[list[Unit]], list[SelectChoice]],
+        refused: str | None = None,
         **kwargs,
     ):
         super().__init__(
             label, validators, coerce=optional_int, validate_choice=False, invalid_value_message=BAD_CHOICE, **kwargs
         )
         self.type = "SelectField"  # a drop-down, to the `field` macro, when it is one
-        self.pool, self.lookup, self.options = pool, lookup, options
+        self.pool, self.lookup, self.options, self.refused = pool, lookup, options, refused
         self.lookup_url: str | None = None  # set when the units are too many for a drop-down
         self._actor, self._known = None, {}
 
-    def fill(self, actor: User, current: Unit | None = None) -> list[Unit]:
+    def fill(
+        self,
+        actor: User,
+        current: Unit | None = None,
+        options: Callable[[list[Unit]], list[SelectChoice]] | None = None,
+    ) -> list[Unit]:
         """Offer the actor's units of the pool, and `current` (the object's own: editing other fields never fails
-        on it). Returns the units offered in the drop-down, or the first ones of the box."""
+        on it), in the drop-down as `options` (the field's own by default) makes them. Returns the units offered in
+        the drop-down, or the first ones of the box."""
         units = with_current(admin.first_units(actor, self.pool, FEW_UNITS + 1), current)
         self._actor, self._known = actor, {unit.id: unit for unit in units}
         if len(units) > FEW_UNITS:
             self.lookup_url, self.choices = url_for(self.lookup), []
         else:
-            self.choices = self.options(units)
+            self.choices = (options or self.options)(units)
         return units
+
+    def fill_like(self, other: "UnitField") -> None:
+        """Offer what `other`, a field of the same pool filled for the same actor, offers: the units are read once
+        for all the rows of a table."""
+        self.lookup_url, self.choices = other.lookup_url, other.choices
+        self._actor, self._known = other._actor, other._known
+
+    def pre_validate(self, form) -> None:
+        """With a `refused` message, a unit neither offered nor in the pool is refused here with it, everything else
+        typed kept; without one, the service judges the id."""
+        if self.refused and self.data is not None and self.chosen is None:
+            raise ValidationError(self.refused)
 
     @property
     def chosen(self) -> Unit | None:
@@ -137,19 +158,27 @@ class UnitForm(PageForm):
         validators=[DataRequired("Chọn cấp của đơn vị.")],
         invalid_choice_message=BAD_CHOICE,
     )
-    # Whether the actor may put a unit there is the service's rule: any parent id reaches it.
-    parent_id = SelectField("Trực thuộc", coerce=optional_int, validate_choice=False, invalid_value_message=BAD_CHOICE)
+    # A parent outside the pool is refused here; the service judges the rest (the level below it, the unit's own
+    # subtree, a root).
+    parent_id = UnitField(
+        "Trực thuộc",
+        pool=admin.UnitPool.parents,
+        lookup="admin.lookups.parent_units",
+        options=unit_choices,
+        refused="Đơn vị cấp trên phải là đơn vị cấp tỉnh, huyện hoặc xã trong phạm vi quản trị của bạn.",
+    )
 
     def fill_choices(self, actor: User, unit: Unit | None = None) -> None:
-        """Parents: units the actor administers that can have units below them, never the unit's own subtree."""
-        parents = [
-            u
-            for u in admin.units_in_scope(actor, Role.admin)
-            if u.level != Level.agency and not (unit is not None and unit.contains(u))
-        ]
-        parents = with_current(parents, unit.parent if unit is not None else None)
+        """Parents: units the actor administers that can have units below them (the drop-down leaves out the unit's
+        own subtree); its current parent."""
         at_root = permissions.is_global_admin(actor) or (unit is not None and unit.parent is None)
-        self.parent_id.choices = unit_choices(parents, "— Không có (đơn vị cấp tỉnh) —" if at_root else None)
+        self.parent_id.fill(
+            actor,
+            unit.parent if unit is not None else None,
+            lambda units: unit_choices(
+                [u for u in units if unit is None or not unit.contains(u)], ROOT if at_root else None
+            ),
+        )
 
     def service_data(self) -> dict:
         return {
@@ -172,7 +201,13 @@ class RoleRowForm(Form):
         default="",
         invalid_choice_message=BAD_CHOICE,
     )
-    unit_id = SelectField("Đơn vị", coerce=optional_int, validate_choice=False, invalid_value_message=BAD_CHOICE)
+    unit_id = UnitField(
+        "Đơn vị",
+        pool=admin.UnitPool.administered,
+        lookup="admin.lookups.administered_units",
+        options=unit_choices,
+        refused=admin.ROLE_OUTSIDE_SCOPE,
+    )
 
 
 class _UserForm(PageForm):
@@ -184,14 +219,12 @@ class _UserForm(PageForm):
     role_rows = FieldList(FormField(RoleRowForm), min_entries=BLANK_ROLE_ROWS)
 
     def fill_choices(self, actor: User) -> None:
-        blank = (
-            "— Toàn hệ thống (chỉ với vai trò Quản trị hệ thống) —"
-            if permissions.is_global_admin(actor)
-            else "— Chọn đơn vị —"
-        )
-        choices = unit_choices(admin.units_in_scope(actor, Role.admin), blank)
-        for row in self.role_rows:
-            row.form.unit_id.choices = choices
+        self.whole_system = permissions.is_global_admin(actor)  # a role row without a unit: the whole system
+        blank = WHOLE_SYSTEM if self.whole_system else CHOOSE_UNIT
+        first, *others = [row.form.unit_id for row in self.role_rows]
+        first.fill(actor, options=lambda units: unit_choices(units, blank))
+        for field in others:
+            field.fill_like(first)
 
     def roles_data(self) -> list[dict]:
         return [

@@ -21,16 +21,15 @@ def units():
     return _answer(admin.find_units)
 
 
-@bp.get("/nominating-units")
-def nominating_units():
-    """The units the user nominates for, as a clerk (the nomination form)."""
-    return _answer(partial(admin.find_units, pool=admin.UnitPool.nominating))
-
-
-@bp.get("/owner-units")
-def owner_units():
-    """The units that may own the user's award forms, campaigns and review periods (their forms)."""
-    return _answer(partial(admin.find_units, pool=admin.UnitPool.owning))
+# The unit boxes of the forms, each over exactly the units its form may take.
+FORM_UNITS = {
+    "nominating-units": admin.UnitPool.nominating,  # the nomination's unit: where the user is a clerk
+    "owner-units": admin.UnitPool.owning,  # the unit of an award form, a campaign or a review period
+    "administered-units": admin.UnitPool.administered,  # the unit of an account's role
+    "parent-units": admin.UnitPool.parents,  # the parent of a unit
+}
+for path, pool in FORM_UNITS.items():
+    bp.add_url_rule(f"/{path}", path.replace("-", "_"), partial(_answer, partial(admin.find_units, pool=pool)))
 
 
 @bp.get("/campaigns")

@@ -35,12 +35,20 @@ from workflow.services.admin.units import (
     units_in_scope,
     update_unit,
 )
-from workflow.services.admin.users import create_user, get_user, set_roles, update_user, user_page
+from workflow.services.admin.users import (
+    ROLE_OUTSIDE_SCOPE,
+    create_user,
+    get_user,
+    set_roles,
+    update_user,
+    user_page,
+)
 
 __all__ = [
     "DEFAULT_SYMBOL",
     "Choice",
     "ISSUER_FIELDS",
+    "ROLE_OUTSIDE_SCOPE",
     "UnitPool",
     "administers_some_unit",
     "award_owner_units",

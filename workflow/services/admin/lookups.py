@@ -5,7 +5,7 @@ the actor's scope whose name (or code) holds every word typed, ignoring case and
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import ColumnElement, case, select
+from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.orm import aliased
 
 from workflow import permissions
@@ -13,10 +13,11 @@ from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Unit, User
 from workflow.services.admin.awards import NEWEST_CAMPAIGN_FIRST, award_owner_filter
 from workflow.services.admin.lists import words_matching
-from workflow.states import Level, Role
+from workflow.states import ALLOWED_PARENTS, Level, Role
 
 LIMIT = 20
 LEVEL_RANKS = {level.value: rank for rank, level in enumerate(Level)}
+PARENT_LEVELS = [level.value for level in Level if any(level in parents for parents in ALLOWED_PARENTS.values())]
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,15 @@ class Choice:
 
 
 class UnitPool(Enum):
-    """The units a box offers: all the actor sees, those they nominate for (as a clerk), or those that may own
-    their award forms, campaigns and review periods."""
+    """The units a box offers: all the actor sees, those they nominate for (as a clerk), those that may own their
+    award forms, campaigns and review periods, those they administer (where they give roles), or those of these
+    that may have units below them (a unit's parent)."""
 
     seen = "seen"
     nominating = "nominating"
     owning = "owning"
+    administered = "administered"
+    parents = "parents"
 
     def where(self, actor: User) -> ColumnElement[bool]:
         """SQL condition: the Unit is in this pool of the actor's."""
@@ -41,6 +45,10 @@ class UnitPool(Enum):
                 return permissions.subtree_filter(actor, Unit.path, Role.clerk)
             case UnitPool.owning:
                 return award_owner_filter(actor)
+            case UnitPool.administered:
+                return permissions.subtree_filter(actor, Unit.path, Role.admin)
+            case UnitPool.parents:
+                return and_(permissions.subtree_filter(actor, Unit.path, Role.admin), Unit.level.in_(PARENT_LEVELS))
         return permissions.subtree_filter(actor, Unit.path, *Role)
 
 

@@ -44,10 +44,8 @@ def update_unit(actor: User, unit: Unit, data: Mapping[str, Any]) -> Unit:
         deny()
     parent = load(Unit, data["parent_id"], "đơn vị cấp trên") if data.get("parent_id") else None
     if parent is not None and unit.contains(parent):
-        raise ValidationError(
-            "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.",
-            fields={"parent_id": "Đơn vị cấp trên không hợp lệ."},
-        )
+        message = "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó."
+        raise ValidationError(message, fields={"parent_id": message})  # the field's message is the one a page shows
     if parent != unit.parent and not permissions.can_administer(actor, parent):
         deny("Bạn không có quyền chuyển đơn vị sang cấp trên này.")
     for key, value in _unit_values(data, parent, current=unit).items():

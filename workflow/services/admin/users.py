@@ -17,6 +17,8 @@ from workflow.services.listing import Page
 from workflow.states import Role
 from workflow.text import clean, fold
 
+ROLE_OUTSIDE_SCOPE = "Bạn không được giao vai trò tại đơn vị ngoài phạm vi quản trị của mình."
+
 
 def user_page(actor: User, *, q: str | None = None, page: int = 1) -> Page:
     """One page of the accounts the actor administers, by user name; `q` matches user name or full name,
@@ -111,7 +113,7 @@ def set_roles(actor: User, user: User, roles: list[Mapping[str, Any]]) -> None:
             message = f"Vai trò {Role(role).title} cần gắn với một đơn vị."
             raise ValidationError(message, fields={"roles": message})
         if not permissions.can_administer(actor, unit):
-            deny("Bạn không được giao vai trò tại đơn vị ngoài phạm vi quản trị của mình.")
+            deny(ROLE_OUTSIDE_SCOPE)
         wanted.add((role, unit.id if unit else None))
     for assignment in list(user.roles):
         if permissions.can_administer(actor, assignment.unit) and (assignment.role, assignment.unit_id) not in wanted:
