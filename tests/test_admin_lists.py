@@ -1,4 +1,5 @@
-"""The lists of units and accounts: a page at a time, searched without diacritics, within the user's scope."""
+"""The lists of units and accounts, and the units of the Word templates page: a page at a time, searched without
+diacritics, within the user's scope."""
 
 import pytest
 
@@ -91,6 +92,32 @@ def test_a_page_of_units_costs_the_same_queries_wherever_it_is(world, client, au
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert len(set(counts)) == 1, counts
+
+
+def test_the_templates_page_lists_the_units_whose_templates_one_manages_a_page_at_a_time(world, client, auth):
+    _communes(world, PER_PAGE + 5)
+    auth.login("admin")
+    first = client.get("/admin/templates/")
+    assert len(_codes(first)) == PER_PAGE and _codes(first)[:2] == ["P", "D"]
+    assert "61 đơn vị. Trang 1/2." in first.text and 'href="/admin/templates/?page=2"' in first.text
+    codes = _codes(first) + _codes(client.get("/admin/templates/?page=2"))
+    assert len(codes) == len(set(codes)) == 61 and codes[-2:] == ["Q", "Q1"]
+    assert "A1" not in codes and "AD" not in codes  # a school awards nothing: no templates of its own
+    auth.logout()
+    auth.login("secretariat_d")
+    assert len(_codes(client.get("/admin/templates/"))) == PER_PAGE  # D and its communes, no province
+
+
+def test_the_templates_page_finds_a_unit_by_name_or_code_and_level(world, client, auth):
+    auth.login("admin")
+    found = client.get("/admin/templates/", query_string={"q": "da sar"})
+    assert _codes(found) == ["C2"] and f'href="/admin/templates/{world.c2.id}/"' in found.text
+    assert "Huyện Lạc Dương" in found.text.split('data-unit="C2"')[1].split("</tr>")[0]  # where it is
+    assert _codes(client.get("/admin/templates/?level=province")) == ["P", "Q"]
+    assert _codes(client.get("/admin/templates/?q=truong")) == []  # schools have no templates of their own
+    auth.logout()
+    auth.login("secretariat_d")
+    assert "Không có đơn vị nào phù hợp." in client.get("/admin/templates/?q=phan thiet").text
 
 
 @pytest.mark.parametrize("q", ["nguyen thi hau", "NGUYỄN", "hau_c", "Hậu"])

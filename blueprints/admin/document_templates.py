@@ -5,10 +5,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.admin.forms import TemplateUploadForm
+from blueprints.admin.units import unit_list
 from blueprints.downloads import send_bytes
 from workflow.documents import KINDS
 from workflow.services import admin, templates
 from workflow.services.templates import MANAGERS
+from workflow.states import REVIEW_LEVELS, Level
 
 bp = Blueprint("document_templates", __name__, url_prefix="/templates")
 
@@ -27,10 +29,10 @@ def _download(download: templates.Download):
 @bp.get("/")
 def index():
     templates.require_manager(current_user)
-    units = [u for u in admin.award_owner_units(current_user) if templates.can_manage(current_user, u)]
     return render_template(
         "admin/templates.html",
-        tree=admin.unit_tree(units),
+        **unit_list(admin.UnitPool.owning),  # the units whose templates the user manages, a page at a time
+        levels=[level for level in Level if level in REVIEW_LEVELS],
         uploads=templates.uploads_per_unit(),
         kinds=KINDS,
         roles=MANAGERS,

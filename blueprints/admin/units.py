@@ -10,18 +10,22 @@ from workflow.services import admin
 bp = Blueprint("units", __name__, url_prefix="/units")
 
 
+def unit_list(pool: admin.UnitPool = admin.UnitPool.seen) -> dict:
+    """What a searchable page of the user's units of `pool` shows (the `unit_search` and `unit_name` macros): the
+    page asked for, its rows indented in tree order (flat, with their parents, for a search), the search."""
+    q, level = request.args.get("q", ""), request.args.get("level", "")
+    page = admin.unit_page(current_user, q=q, level=level, page=request.args.get("page", 1, type=int), pool=pool)
+    tree, flat = admin.indented(current_user, page.items), bool(q.strip() or level)
+    return {"page": page, "tree": tree, "flat": flat, "q": q, "level": level}
+
+
 @bp.get("/")
 def index():
-    q, level = request.args.get("q", ""), request.args.get("level", "")
-    page = admin.unit_page(current_user, q=q, level=level, page=request.args.get("page", 1, type=int))
+    units = unit_list()
     return render_template(
         "admin/units.html",
-        page=page,
-        tree=admin.indented(current_user, page.items),
-        flat=bool(q.strip() or level),
-        q=q,
-        level=level,
-        editable={u.id for u in page.items if permissions.can_administer(current_user, u)},
+        **units,
+        editable={u.id for u in units["page"].items if permissions.can_administer(current_user, u)},
         administers=admin.administers_some_unit(current_user),
     )
 

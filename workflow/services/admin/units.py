@@ -13,6 +13,7 @@ from workflow.models import Unit, User
 from workflow.services import flush
 from workflow.services.admin.common import deny, load, raise_if_errors, required_text
 from workflow.services.admin.lists import PER_PAGE, page_of, words_matching
+from workflow.services.admin.lookups import UnitPool
 from workflow.services.listing import Page
 from workflow.states import ALLOWED_PARENTS, Level, Role
 from workflow.text import clean, fold
@@ -108,10 +109,11 @@ def unit_page(
     page: int = 1,
     per_page: int = PER_PAGE,
     clamp: bool = True,
+    pool: UnitPool = UnitPool.seen,
 ) -> Page:
-    """One page of the units in the actor's subtrees, in tree order (see page_of); `q` matches name or code word
-    by word, diacritics ignored, as the type-ahead boxes do."""
-    conditions = [permissions.subtree_filter(actor, Unit.path, *Role), *words_matching(q, Unit.name, Unit.code)]
+    """One page of the units of the pool (by default, the actor's subtrees), in tree order (see page_of); `q`
+    matches name or code word by word, diacritics ignored, as the type-ahead boxes do."""
+    conditions = [pool.where(actor), *words_matching(q, Unit.name, Unit.code)]
     if level in {lv.value for lv in Level}:
         conditions.append(Unit.level == level)
     query = select(Unit).where(*conditions).options(joinedload(Unit.parent)).order_by(Unit.path)
