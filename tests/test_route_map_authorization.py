@@ -86,6 +86,7 @@ ACCESS = {
     "admin.lookups.parent_units": page(scoped=False),
     "admin.lookups.campaigns": page(scoped=False),
     "admin.lookups.award_forms": page(scoped=False),
+    "admin.lookups.campaign_award_forms": page(scoped=False),
     # Nominations
     "main.inbox": page(scoped=False),
     "main.workflow_diagram": page(scoped=False),

@@ -336,3 +336,82 @@ def test_a_role_unit_outside_the_admins_scope_is_refused_in_vietnamese_keeping_w
         else:
             assert f'<option selected value="{world.c2.id}">' in page.text
     assert db.session.scalar(db.select(User).where(User.username == "cb_moi")) is None
+
+
+# The award forms of a campaign -----------------------------------------------------------------------------------
+
+PICK_THE_UNIT_FIRST = "Chọn đơn vị phát động để hiện các hình thức khen thưởng áp dụng được."
+
+
+@pytest.fixture
+def many_forms(world):
+    """FEW_UNITS + 1 award forms of commune Q1: the global admin now sees many, district D's staff still a few."""
+    forms = [
+        admin.save_award_form(
+            world.root,
+            {"name": f"Giấy khen Phan Thiết {i}", "owner_unit_id": world.q1.id, "nominee_kinds": ["individual"]},
+        )
+        for i in range(FEW_UNITS + 1)
+    ]
+    db.session.commit()
+    return forms
+
+
+def _offered(page) -> list[str]:
+    return re.findall(r'name="award_form_ids"[^>]*>\s*<label[^>]*>([^<]+)</label>', page.text)
+
+
+def test_a_new_campaign_of_one_who_sees_many_award_forms_offers_them_once_the_unit_is_chosen(
+    world, many_forms, client, auth
+):
+    auth.login("admin")
+    page = client.get("/admin/campaigns/new")
+    assert _offered(page) == [] and PICK_THE_UNIT_FIRST in page.text and "Phan Thiết 7" not in page.text
+    assert 'data-award-forms="/admin/lookup/campaign-award-forms"' in page.text
+    offered = client.get("/admin/lookup/campaign-award-forms", query_string={"owner": world.d.id}).json["results"]
+    assert [choice["label"] for choice in offered] == [
+        "Giấy khen của Chủ tịch UBND huyện Lạc Dương (Huyện Lạc Dương)",
+        "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng (Tỉnh Lâm Đồng)",
+    ]
+    of_q = client.get("/admin/lookup/campaign-award-forms", query_string={"owner": world.q.id}).json["results"]
+    assert len(of_q) == len(many_forms) + 1  # the province's own and those of its commune below
+    for nonsense in (world.a1.id, 999_999, 2**40, "abc", ""):  # a school runs no campaign
+        answer = client.get("/admin/lookup/campaign-award-forms", query_string={"owner": nonsense})
+        assert answer.status_code == 200 and answer.json["results"] == []
+
+
+def test_the_campaign_award_forms_lookup_answers_only_for_the_users_own_units(world, many_forms, client, auth):
+    auth.login("secretariat_d")
+    assert client.get("/admin/lookup/campaign-award-forms", query_string={"owner": world.q.id}).json["results"] == []
+    assert (
+        len(client.get("/admin/lookup/campaign-award-forms", query_string={"owner": world.d.id}).json["results"]) == 2
+    )
+
+
+def test_a_campaign_edited_by_one_who_sees_many_award_forms_offers_those_of_its_units_line(
+    world, many_forms, client, auth
+):
+    auth.login("admin")
+    page = client.get(f"/admin/campaigns/{world.campaign_d.id}/edit")
+    assert _offered(page) == [
+        "Giấy khen của Chủ tịch UBND huyện Lạc Dương (Huyện Lạc Dương)",
+        "Giấy khen của Giám đốc Công an tỉnh Lâm Đồng (Tỉnh Lâm Đồng)",
+    ]
+    assert page.text.count('name="award_form_ids"') == page.text.count("checked") == 2
+
+
+def test_a_form_off_the_chosen_units_line_is_refused_keeping_what_was_typed(world, many_forms, client, auth):
+    auth.login("admin")
+    data = {"title": "Đợt đã gõ", "owner_unit_id": world.d.id, "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+            "award_form_ids": [world.form_d.id, many_forms[3].id]}  # fmt: skip
+    page = client.post("/admin/campaigns/new", data=data)
+    assert page.status_code == 422 and "Lựa chọn không hợp lệ." in page.text and 'value="Đợt đã gõ"' in page.text
+    assert len(_offered(page)) == 2  # the forms of the line of the unit chosen, the one ticked still ticked
+    assert re.search(rf'checked[^>]*value="{world.form_d.id}"|value="{world.form_d.id}"[^>]*checked', page.text)
+    assert client.post("/admin/campaigns/new", data=data | {"award_form_ids": [world.form_d.id]}).status_code == 302
+
+
+def test_one_who_sees_few_award_forms_still_gets_them_all_at_once(world, many_forms, client, auth):
+    auth.login("secretariat_d")
+    page = client.get("/admin/campaigns/new")
+    assert len(_offered(page)) == 2 and "data-award-forms" not in page.text

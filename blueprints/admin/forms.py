@@ -345,10 +345,18 @@ class CampaignForm(PageForm):
     description = TextAreaField("Nội dung, yêu cầu", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 6})
 
     def fill_choices(self, actor: User, campaign: Campaign | None = None) -> None:
+        """Owners as UnitField offers them. Award forms: all the actor sees while they are few; past that, those a
+        campaign of the chosen unit may award (none before one is chosen), found again as it changes
+        (`award_forms_url`). Either way the campaign's own."""
         self.owner_unit_id.fill(actor, campaign.owner_unit if campaign else None)
-        forms = admin.visible_award_forms(actor)
+        forms = admin.visible_award_forms(actor, limit=FEW_UNITS + 1)
+        self.award_forms_url = None
+        if len(forms) > FEW_UNITS:
+            owner = self.owner_unit_id.chosen
+            forms = admin.visible_award_forms(actor, line_of=owner) if owner else []
+            self.award_forms_url = url_for("admin.lookups.campaign_award_forms")
         forms += [f for f in (campaign.award_forms if campaign else []) if f not in forms]
-        self.award_form_ids.choices = [SelectChoice(str(f.id), f"{f.name} ({f.owner_unit.name})") for f in forms]
+        self.award_form_ids.choices = [SelectChoice(str(c.id), c.label) for c in map(admin.award_form_choice, forms)]
 
     def service_data(self) -> dict:
         return {

@@ -40,3 +40,10 @@ def campaigns():
 @bp.get("/award-forms")
 def award_forms():
     return _answer(admin.find_award_forms)
+
+
+@bp.get("/campaign-award-forms")
+def campaign_award_forms():
+    """The award forms a campaign of the unit `owner` may award (the campaign form, when the unit changes)."""
+    choices = admin.campaign_award_forms(current_user, request.args.get("owner", type=int))
+    return jsonify(results=[asdict(choice) for choice in choices])

@@ -31,3 +31,41 @@ document.addEventListener("change", (event) => {
   title.value = pattern.replace(/\{(\w+)\}/g, (_, key) => values[key]);
   title.dataset.suggested = title.value;
 });
+
+// A campaign of a user who sees many award forms offers those the chosen unit's campaign may award
+// (blueprints/admin/forms.py CampaignForm); when the unit changes, they are asked for again, ticks kept.
+document.addEventListener("change", async (event) => {
+  const form = event.target.closest("[data-award-forms]");
+  if (!form || event.target.name !== "owner_unit_id") return;
+  const owner = event.target.value;
+  const list = form.querySelector('[data-checkboxes="award_form_ids"]');
+  const ticked = new Set([...list.querySelectorAll("input:checked")].map((box) => box.value));
+  const url = `${form.dataset.awardForms}?owner=${encodeURIComponent(owner)}`;
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok || form.elements.owner_unit_id.value !== owner) return; // a later choice answers instead
+  const { results } = await response.json();
+  const items = results.map((choice, index) => {
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.className = "form-check-input";
+    box.name = "award_form_ids";
+    box.id = `award_form_ids-${index}`;
+    box.value = String(choice.id);
+    box.checked = ticked.has(box.value);
+    const label = document.createElement("label");
+    label.className = "form-check-label";
+    label.htmlFor = box.id;
+    label.textContent = choice.label;
+    const item = document.createElement("div");
+    item.className = "form-check";
+    item.append(box, label);
+    return item;
+  });
+  if (!items.length) {
+    const empty = document.createElement("div");
+    empty.className = "text-body-secondary small";
+    empty.textContent = list.dataset.empty;
+    items.push(empty);
+  }
+  list.replaceChildren(...items);
+});

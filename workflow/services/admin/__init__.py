@@ -17,6 +17,8 @@ from workflow.services.admin.common import system_actor
 from workflow.services.admin.lookups import (
     Choice,
     UnitPool,
+    award_form_choice,
+    campaign_award_forms,
     find_award_forms,
     find_campaigns,
     find_units,
@@ -51,7 +53,9 @@ __all__ = [
     "ROLE_OUTSIDE_SCOPE",
     "UnitPool",
     "administers_some_unit",
+    "award_form_choice",
     "award_owner_units",
+    "campaign_award_forms",
     "create_unit",
     "create_user",
     "find_award_forms",

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from workflow import permissions
@@ -19,9 +19,14 @@ DEFAULT_SYMBOL = "QĐ-UBND"
 NEWEST_CAMPAIGN_FIRST = (Campaign.starts_on.desc(), Campaign.id.desc())
 
 
-def visible_award_forms(actor: User) -> list[AwardForm]:
-    """Award forms a nomination in the actor's scope could lead to: owned in or above their subtrees."""
-    return list(db.session.scalars(_on_line(actor, select(AwardForm), AwardForm).order_by(AwardForm.id)))
+def visible_award_forms(actor: User, line_of: Unit | None = None, limit: int | None = None) -> list[AwardForm]:
+    """Award forms a nomination in the actor's scope could lead to: owned in or above their subtrees. With `line_of`,
+    only those owned at, above or below that unit: what a campaign it runs may award. The first `limit` of them."""
+    query = _on_line(actor, select(AwardForm), AwardForm)
+    if line_of is not None:
+        on_its_line = or_(Unit.id.in_(line_of.ancestor_ids), Unit.path.startswith(line_of.path))
+        query = query.where(AwardForm.owner_unit_id.in_(select(Unit.id).where(on_its_line)))
+    return list(db.session.scalars(query.order_by(AwardForm.id).limit(limit)))
 
 
 def save_award_form(actor: User, data: Mapping[str, Any], form: AwardForm | None = None) -> AwardForm:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import aliased
 from workflow import permissions
 from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Unit, User
-from workflow.services.admin.awards import NEWEST_CAMPAIGN_FIRST, award_owner_filter
+from workflow.models.base import INT_MAX
+from workflow.services.admin.awards import NEWEST_CAMPAIGN_FIRST, award_owner_filter, visible_award_forms
 from workflow.services.admin.lists import words_matching
 from workflow.states import ALLOWED_PARENTS, Level, Role
 
@@ -58,8 +59,8 @@ def first_units(actor: User, pool: UnitPool, limit: int) -> list[Unit]:
 
 
 def unit_in_pool(actor: User, pool: UnitPool, unit_id) -> Unit | None:
-    """The unit of that id if it is in the actor's pool; None otherwise (or for no id)."""
-    if not isinstance(unit_id, int):
+    """The unit of that id if it is in the actor's pool; None otherwise (or for no id, or one no id column holds)."""
+    if not isinstance(unit_id, int) or abs(unit_id) > INT_MAX:
         return None
     return db.session.scalar(select(Unit).where(Unit.id == unit_id, pool.where(actor)))
 
@@ -86,6 +87,18 @@ def find_award_forms(actor: User, typed: str | None, limit: int = LIMIT) -> list
     query, owner = _owned_on_line(actor, AwardForm, AwardForm.name, typed)
     found = db.session.execute(query.order_by(case(LEVEL_RANKS, value=owner.level), AwardForm.id).limit(limit))
     return [Choice(row_id, name, f"Do {owner_name} tặng") for row_id, name, owner_name in found]
+
+
+def campaign_award_forms(actor: User, owner_id) -> list[Choice]:
+    """The award forms a campaign of that unit may award, named with the unit awarding each; none for a unit that
+    may not run the actor's campaigns."""
+    owner = unit_in_pool(actor, UnitPool.owning, owner_id)
+    return [award_form_choice(form) for form in visible_award_forms(actor, line_of=owner)] if owner else []
+
+
+def award_form_choice(form: AwardForm) -> Choice:
+    """An award form as a campaign offers it: its name, and the unit awarding it."""
+    return Choice(form.id, f"{form.name} ({form.owner_unit.name})")
 
 
 def _owned_on_line(actor: User, model, label, typed: str | None):
