@@ -29,11 +29,14 @@ serve: $(STAMP)
 	DATABASE_URL='$(DATABASE_URL)' $(BIN)/flask demo --if-empty
 	DATABASE_URL='$(DATABASE_URL)' PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
-## make test: lint and format check, then the whole test suite (on PostgreSQL too when TEST_DATABASE_URL is set)
+## make test: lint and format check, then the whole test suite (on PostgreSQL too when TEST_DATABASE_URL is set), in
+## parallel with pytest-xdist, one worker per core; each test file's tests on one backend run together on one worker
+## (tests/conftest.py groups them). PYTEST_WORKERS=0 runs it serially, PYTEST_WORKERS=3 on three workers.
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 ## make test-live: only the tests against real gunicorn servers, PostgreSQL and Redis (tests/live/)
 test-live: $(STAMP)

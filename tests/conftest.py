@@ -55,6 +55,21 @@ elif os.environ.get("REQUIRE_POSTGRES") == "1":
     raise pytest.UsageError(f"REQUIRE_POSTGRES=1 but PostgreSQL is unreachable at {POSTGRES_URL}")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """In parallel (`make test`: pytest -n auto --dist loadgroup) a test file's tests on one backend run together on
+    one worker, so its module-scoped fixtures are set up once as in a serial run; tests/live runs whole on one
+    worker, its gunicorn servers started once. Everything else a test touches is its worker's own: databases,
+    tmp_path, ports, rate-limit counts."""
+    tests = Path(__file__).parent
+    for item in items:
+        path = item.path.relative_to(tests)
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        backend = params.get("database", params.get("dialect"))  # test_benchmark's backend is its `dialect`
+        group = "live" if path.parts[0] == "live" else f"{path.as_posix()}::{backend}"
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @contextmanager
 def scratch_postgres_database(prefix: str = "antq_test"):
     """A PostgreSQL database of its own for this run (dropped afterwards), so parallel runs never collide."""
@@ -81,19 +96,34 @@ def fast_password_hashing():
         yield
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database(request, tmp_path_factory):
-    """A database with the models' schema, created once per backend for the whole run."""
+@pytest.fixture(scope="session")
+def _databases(tmp_path_factory):
+    """Each backend's database with the models' schema, created when first asked for and kept (dropped at the end
+    of the run). Under pytest-xdist a worker takes groups of tests on either backend in turn, and would otherwise
+    drop and re-create a database at every switch from one backend to the other."""
+    made: dict[str, SimpleNamespace] = {}
     with ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-        else:
-            url = stack.enter_context(scratch_postgres_database())
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
-        with app.app_context():
-            db.create_all()
-            db.engine.dispose()
-        yield SimpleNamespace(url=url, backend=request.param)
+
+        def get(backend: str) -> SimpleNamespace:
+            if backend not in made:
+                if backend == "sqlite":
+                    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+                else:
+                    url = stack.enter_context(scratch_postgres_database())
+                app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+                with app.app_context():
+                    db.create_all()
+                    db.engine.dispose()
+                made[backend] = SimpleNamespace(url=url, backend=backend)
+            return made[backend]
+
+        yield get
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database(request, _databases):
+    """A database with the models' schema, created once per backend for the whole run."""
+    return _databases(request.param)
 
 
 @pytest.fixture
