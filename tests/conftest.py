@@ -63,7 +63,7 @@ def pytest_collection_modifyitems(items):
     tmp_path, ports, rate-limit counts."""
     tests = Path(__file__).parent
     for item in items:
-        path = item.path.relative_to(tests)
+        path = item.path.relative_to(tests) if item.path.is_relative_to(tests) else item.path
         params = item.callspec.params if hasattr(item, "callspec") else {}
         backend = params.get("database", params.get("dialect"))  # test_benchmark's backend is its `dialect`
         group = "live" if path.parts[0] == "live" else f"{path.as_posix()}::{backend}"
