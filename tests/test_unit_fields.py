@@ -156,16 +156,23 @@ def test_an_owner_chosen_in_the_box_is_saved_and_named_when_editing(world, many,
 
 
 def test_the_server_checks_the_owner_sent_from_the_box(world, many, client, auth):
+    """A school may own no award form, and the province is above the district's admin: either is refused next to
+    the box, in Vietnamese, everything typed kept, and neither is named as a choice."""
     auth.login("admin_d")
     data = {"name": "Giấy khen đã gõ", "nominee_kinds": ["collective"]}
-    school = client.post("/admin/award-forms/new", data=data | {"owner_unit_id": world.ad.id})
-    assert school.status_code == 422
-    assert "Đơn vị tặng phải là cấp tỉnh, huyện hoặc xã." in school.text and 'value="Giấy khen đã gõ"' in school.text
-    assert _box(school, "owner_unit_id") == ("", "")  # a school may not own one: not named as a choice
-    assert client.post("/admin/award-forms/new", data=data | {"owner_unit_id": world.p.id}).status_code == 403
+    for owner in (world.ad, world.p):
+        refused = client.post("/admin/award-forms/new", data=data | {"owner_unit_id": owner.id})
+        assert refused.status_code == 422
+        assert admin.OWNER_OUTSIDE_SCOPE.format(role="Đơn vị tặng") in refused.text
+        assert 'value="Giấy khen đã gõ"' in refused.text and _box(refused, "owner_unit_id") == ("", "")
     campaign = {"title": "Đợt của tỉnh", "owner_unit_id": world.p.id, "starts_on": "2026-01-01",
                 "ends_on": "2026-12-31", "award_form_ids": [world.form_p.id]}  # fmt: skip
-    assert client.post("/admin/campaigns/new", data=campaign).status_code == 403
+    refused = client.post("/admin/campaigns/new", data=campaign)
+    assert refused.status_code == 422 and 'value="Đợt của tỉnh"' in refused.text
+    assert admin.OWNER_OUTSIDE_SCOPE.format(role="Đơn vị phát động") in refused.text
+    period = client.post("/reports/periods/new", data={"title": "Kỳ của tỉnh", "owner_unit_id": world.p.id})
+    assert period.status_code == 422 and 'value="Kỳ của tỉnh"' in period.text
+    assert admin.OWNER_OUTSIDE_SCOPE.format(role="Đơn vị tổng hợp") in period.text
     assert db.session.scalar(db.select(db.func.count(AwardForm.id))) == 3
     assert db.session.scalar(db.select(db.func.count(Campaign.id))) == 2
 

@@ -293,6 +293,7 @@ class AwardFormForm(PageForm):
         pool=admin.UnitPool.owning,
         lookup="admin.lookups.owner_units",
         options=lambda units: unit_choices(units, CHOOSE_UNIT),
+        refused=admin.OWNER_OUTSIDE_SCOPE.format(role="Đơn vị tặng"),
     )
     nominee_kinds = MultiCheckboxField(
         "Đối tượng được đề nghị",
@@ -335,6 +336,7 @@ class CampaignForm(PageForm):
         pool=admin.UnitPool.owning,
         lookup="admin.lookups.owner_units",
         options=lambda units: unit_choices(units, CHOOSE_UNIT),
+        refused=admin.OWNER_OUTSIDE_SCOPE.format(role="Đơn vị phát động"),
     )
     starts_on = date_field("Ngày bắt đầu")
     ends_on = date_field("Ngày kết thúc")

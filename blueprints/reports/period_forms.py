@@ -51,6 +51,7 @@ class PeriodForm(PageForm):
         pool=admin.UnitPool.owning,
         lookup="admin.lookups.owner_units",
         options=lambda units: unit_choices(units, CHOOSE_UNIT, named=True),  # named for the suggested title
+        refused=admin.OWNER_OUTSIDE_SCOPE.format(role="Đơn vị tổng hợp"),
     )
     kind = SelectField(
         "Loại kỳ báo cáo",

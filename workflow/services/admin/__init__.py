@@ -3,6 +3,7 @@
 from workflow.services.admin.awards import (
     DEFAULT_SYMBOL,
     ISSUER_FIELDS,
+    OWNER_OUTSIDE_SCOPE,
     award_owner_units,
     get_award_form,
     get_campaign,
@@ -54,6 +55,7 @@ __all__ = [
     "UnitPool",
     "administers_some_unit",
     "award_form_choice",
+    "OWNER_OUTSIDE_SCOPE",
     "award_owner_units",
     "campaign_award_forms",
     "create_unit",

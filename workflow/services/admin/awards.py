@@ -16,6 +16,8 @@ from workflow.states import REVIEW_LEVELS, NomineeKind, Role
 from workflow.text import clean
 
 DEFAULT_SYMBOL = "QĐ-UBND"
+# Where a form offers the units that may own awards and periods (the owning pool), one outside it is refused so.
+OWNER_OUTSIDE_SCOPE = "{role} phải là đơn vị cấp tỉnh, huyện hoặc xã mà bạn là Thường trực HĐTĐKT hoặc quản trị."
 NEWEST_CAMPAIGN_FIRST = (Campaign.starts_on.desc(), Campaign.id.desc())
 
 
