@@ -27,6 +27,7 @@ from workflow.models import (
     User,
     name_search,
 )
+from workflow.models.base import INT_MAX
 from workflow.states import NomineeKind, Role, State
 from workflow.text import fold
 
@@ -38,7 +39,6 @@ MAX_PAGE = 1_000_000  # beyond any real list; keeps OFFSET inside the databases'
 COUNT_CAP = 10_000
 PAGES_AHEAD = 3
 PAGES_AROUND = 3  # the pager links this many pages either side of the current one, anchored (see Anchor)
-MAX_ID = 2**63 - 1
 # A list of units' nominations this few is gathered unit by unit and sorted on SQLite (see _in_order).
 GATHER_AT_MOST = 1_000
 
@@ -103,7 +103,7 @@ class Anchor:
         if not (dot and page.isascii() and page.isdigit() and row.isascii() and row.isdigit()):
             return None
         anchor = cls(int(page), int(row))
-        return anchor if 1 <= anchor.page <= MAX_PAGE and 1 <= anchor.id <= MAX_ID else None
+        return anchor if 1 <= anchor.page <= MAX_PAGE and 1 <= anchor.id <= INT_MAX else None
 
 
 @dataclass(frozen=True)
