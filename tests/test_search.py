@@ -547,24 +547,15 @@ def test_a_few_nominations_of_several_units_are_gathered_unit_by_unit_not_met_wa
 
 
 @pytest.mark.parametrize("username", ["admin", "reviewer_d"])
-def test_a_list_pages_statements_are_planned_once_and_reused(app, world, username):
+def test_a_list_pages_statements_are_planned_once_and_reused(app, world, count_queries, username):
     """A page's LIMIT and OFFSET are written into its statements: sent as parameters, PostgreSQL's generic plan
     could not know the LIMIT was 25, judged itself dearer than planning anew, and every page was planned again."""
     _populate(world, 9)
     actor = getattr(world, username)
-    statements = []
-
-    def capture(conn, cursor, statement, parameters, *args):
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        with db.engine.connect():  # the session's connection stays the same one across the searches
-            for _ in range(12):
-                listing.search(actor, Filters(state=State.draft.value), per_page=2)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    assert statements and not [s for s, _ in statements if re.search(r"LIMIT (\?|%\(|\$)", s)]
+    with count_queries() as statements:  # in one transaction, on one connection: where psycopg prepares them
+        for _ in range(12):
+            listing.search(actor, Filters(state=State.draft.value), per_page=2)
+    assert statements and not [s for s in statements if re.search(r"LIMIT (\?|%\(|\$)", s)]
     # PostgreSQL reuses the plan of the whole country's list. (Whether a subtree's list of units is planned once
     # depends on the table's statistics, and a test's few rows are not the country's.)
     if app.config["BACKEND"] == "postgresql" and username == "admin":
