@@ -1,12 +1,15 @@
 """The review-period report walk in a real browser: thị trấn Lạc Dương's clerk files this year's figures, the
 commune and the district approve, and the district's consolidated page counts them, with its charts drawn."""
 
+from contextlib import suppress
 from datetime import date
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.steps import act_as, badge, login, logout
 
+DRAWN = "[...document.querySelectorAll('canvas[data-chart]')].map((c) => Boolean(window.Chart?.getChart(c)))"
 PERIOD = f"Tổng kết phong trào Toàn dân bảo vệ ANTQ năm {date.today().year}"
 
 
@@ -49,7 +52,7 @@ def test_commune_report_is_filed_approved_and_consolidated_with_charts(page: Pag
     expect(by_unit.locator("tr", has_text="Thị trấn Lạc Dương").locator("td").nth(1)).to_have_text("23")
     charts = page.locator("canvas[data-chart]")
     expect(charts).to_have_count(2)
-    drawn = page.evaluate(
-        "() => [...document.querySelectorAll('canvas[data-chart]')].map((c) => Boolean(window.Chart?.getChart(c)))"
-    )
-    assert drawn == [True, True], "Chart.js did not draw every chart (static/js/charts.js)"
+    # The scripts run after the table is shown; under load that can be a moment later, so wait for them.
+    with suppress(PlaywrightTimeoutError):  # the assertion below says what is missing
+        page.wait_for_function(f"() => ({DRAWN}).every(Boolean)", timeout=10_000)
+    assert page.evaluate(DRAWN) == [True, True], "Chart.js did not draw every chart (static/js/charts.js)"
