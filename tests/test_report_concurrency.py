@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.test_concurrency import run_at_once
+from workflow.errors import Conflict
 from workflow.extensions import db
 from workflow.models import Report, ReportEvent, ReviewPeriod, User
 from workflow.services.reports import filing
@@ -65,3 +66,17 @@ def test_two_clerks_starting_the_same_units_report_at_once_make_one_report(app, 
     assert sorted(outcomes) == ["Conflict", "done"], outcomes
     db.session.rollback()
     assert db.session.scalar(select(func.count()).where(Report.period_id == period_id)) == 1
+
+
+def test_a_save_of_figures_alone_moves_the_version_so_an_older_form_cannot_overwrite_it(world):
+    """The figures are rows of their own: a save changing only them must still date the report, or a form opened
+    before it would pass the version check and silently put the old figures back."""
+    report = factories.create_report(world, factories.create_period(world), values={"TB_TIN": 10})
+    opened = report.version
+    filing.update(world.clerk_c1, report, {"values": {"TB_TIN": 12}}, version=opened)
+    db.session.commit()
+    assert report.version == opened + 1
+
+    with pytest.raises(Conflict):
+        filing.update(world.clerk_c1, report, {"values": {"TB_TIN": 10}}, version=opened)
+    assert filing.figures(_reload(report.id))["TB_TIN"]["value"] == 12

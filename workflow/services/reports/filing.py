@@ -12,6 +12,7 @@ from workflow import clock, machine, permissions
 from workflow.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from workflow.extensions import db
 from workflow.models import Indicator, Report, ReportEvent, ReportValue, ReviewPeriod, Unit, User
+from workflow.models.base import utcnow
 from workflow.permissions import require
 from workflow.services import action_named, check_version, flush
 from workflow.services.reports import indicators as catalogue
@@ -89,6 +90,9 @@ def update(actor: User, report: Report, data: Mapping[str, Any], *, version=None
     check_version(report.version, version)
     require_editable(actor, report)
     _apply(report, data)
+    # The report's own row is written even when only figures changed (they are rows of their own), so its version
+    # moves on and a form opened before this save cannot overwrite it unawares.
+    report.updated_at = utcnow()
     machine.record(report, Action.edit, actor=actor, from_state=report.state)
     flush()
     return report
