@@ -1,12 +1,15 @@
 """The base of every web form: Flask-WTF (CSRF) with WTForms' built-in messages in Vietnamese."""
 
+import hashlib
+import json
 from collections.abc import Callable
 from typing import TypeVar
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList
+from wtforms import FieldList, FileField, HiddenField
 
-from workflow.errors import ValidationError
+from workflow.errors import Conflict, StaleVersion, ValidationError
+from workflow.extensions import db
 from workflow.services import attachments
 
 T = TypeVar("T")
@@ -54,6 +57,8 @@ class Form(FlaskForm):
 
     # Service field names that this form calls otherwise, e.g. {"file": "files"}.
     field_aliases: dict[str, str] = {}
+    # The service's Conflict when an edit form's save was refused for one (see EditForm.saved).
+    conflict: Conflict | None = None
 
     class Meta:
         def get_translations(self, form):
@@ -81,8 +86,109 @@ class Form(FlaskForm):
 
     @property
     def status(self) -> int:
-        """422 for a form shown again with errors, so the request's transaction is rolled back."""
+        """422 for a form shown again with errors, 409 after a conflict; either way the request's transaction is
+        rolled back."""
+        if self.conflict is not None:
+            return 409
         return 422 if self.errors else 200
+
+
+class EditForm(Form):
+    """A form that changes a stored item carrying a `version`. When its save meets a conflict, nothing typed is lost:
+
+    - someone else saved first: the two saves are merged field by field against the copy this form was opened
+      from (`opened`, a fingerprint of each field). A field only they changed takes their value, saying so; a
+      field both changed keeps what was typed and says what they saved. The form takes the stored version, so
+      saving again is a choice made knowingly;
+    - the item can no longer be changed (sent meanwhile): the form says why and the text stays to be copied."""
+
+    version = HiddenField()
+    opened = HiddenField()
+
+    def saved(self, save: Callable[[], T], *, saved_copy: Callable[[], "EditForm"] | None = None) -> T | None:
+        """As Form.saved; `saved_copy` builds this form as the item is stored now (its version included), to merge
+        with after a conflict."""
+        if saved_copy is None:
+            return super().saved(save)
+        if not self.is_submitted():
+            self.opened.data = self.fingerprint()
+        try:
+            return super().saved(save)
+        except Conflict as conflict:
+            db.session.rollback()  # a race lost at flush leaves the session to roll back; reload what is stored
+            self.conflict = conflict
+            if isinstance(conflict, StaleVersion):
+                stored = saved_copy()
+                self._merge(stored)
+                self.version.data, self.opened.data = stored.version.data, stored.fingerprint()
+            else:
+                self.form_errors.append(conflict.message)
+            return None
+
+    @property
+    def overtaken(self) -> bool:
+        """Whether saving was refused because someone else saved first (and the two were merged)."""
+        return isinstance(self.conflict, StaleVersion)
+
+    def fingerprint(self) -> str:
+        """A short digest of each compared field's value, carried by the form from the moment it is opened."""
+        return json.dumps({name: _digest(field.data) for name, field in self._compared()}, separators=(",", ":"))
+
+    def _compared(self):
+        return [
+            (name, field)
+            for name, field in self._fields.items()
+            if name not in UNCOMPARED and not isinstance(field, FileField | FieldList)
+        ]
+
+    def _merge(self, stored: "EditForm") -> None:
+        try:
+            opened = json.loads(self.opened.data or "")
+        except ValueError:
+            opened = None
+        if not isinstance(opened, dict):  # a page from before fingerprints: every difference is shown
+            opened = {}
+        for name, field in self._compared():
+            if name not in stored._fields:
+                continue
+            theirs = stored[name]
+            if _comparable(field.data) == _comparable(theirs.data) or _digest(theirs.data) == opened.get(name):
+                continue  # the same in both, or only this user changed it
+            if _digest(field.data) == opened.get(name):  # only they changed it: take theirs
+                field.data, field.raw_data = theirs.data, None
+                field.taken = "Đã lấy theo bản vừa được lưu."
+            else:
+                field.errors = [*field.errors, f"Bản đã lưu ghi: {_shown(theirs)}"]
+
+
+UNCOMPARED = {"csrf_token", "version", "opened"}
+SHOWN_AT_MOST = 300
+
+
+def _comparable(value) -> str:
+    """Typed and stored values compared as a reader would: blank is blank; surrounding spaces and the browser's
+    line endings do not count."""
+    if value is None:
+        return ""
+    return "\n".join(line.rstrip() for line in value.strip().splitlines()) if isinstance(value, str) else str(value)
+
+
+def _digest(value) -> str:
+    return hashlib.blake2b(_comparable(value).encode(), digest_size=6).hexdigest()
+
+
+def _shown(field) -> str:
+    """A stored value as the user reads it: a choice by its label, a long text cut short, a blank said so."""
+    if (unit := getattr(field, "chosen", None)) is not None:  # a unit field, a drop-down or a type-ahead box
+        text = unit.name
+    elif hasattr(field, "iter_choices"):
+        text = next((str(label) for _value, label, selected, *_ in field.iter_choices() if selected), "")
+    else:
+        text = field._value() or ""
+    text = " ".join(text.split())
+    if not text:
+        return "(để trống)"
+    return f"“{text[:SHOWN_AT_MOST]}…”" if len(text) > SHOWN_AT_MOST else f"“{text}”"
 
 
 def attach_uploads(actor, owner, files) -> None:

@@ -1,12 +1,14 @@
 """The nomination cycle through the web pages, as the commune clerk, approver and district reviewer see it."""
 
+import html
 import re
 import unicodedata
 
+from tests import pages
 from tests.factories import create_nomination, nomination_data
 from workflow.extensions import db
 from workflow.models import Nomination
-from workflow.services import admin
+from workflow.services import admin, nominations
 from workflow.states import State
 
 
@@ -98,15 +100,85 @@ def test_approving_from_a_stale_page_is_refused_and_changes_nothing(world, clien
     assert _reload(nomination).state == State.commune_approved
 
 
-def test_editing_from_a_stale_form_keeps_what_was_typed(world, client, auth):
+def test_saving_over_someone_elses_save_merges_the_two_and_keeps_what_was_typed(world, client, auth):
     nomination = create_nomination(world)
     auth.login("clerk_c1")
+    form = client.get(f"/nominations/{nomination.id}/edit")  # the clerk opens the form...
+    opened = pages.carried(form)
+    nominations.update(  # ...and meanwhile a colleague saves a new position and other achievements
+        world.clerk_c1,
+        nomination,
+        {"position": "Trưởng ban bảo vệ dân phố", "achievements": "Bản thành tích của đồng nghiệp."},
+        version=nomination.version,
+    )
+    db.session.commit()
+    typed = _form(world, nominee_name="Nguyễn Văn Hậu (đã sửa)", achievements="Thành tích gõ lại, không được mất.")
+
+    page = client.post(f"/nominations/{nomination.id}/edit", data=typed | opened)
+
+    assert page.status_code == 409
+    text, markup = pages.text(page), html.unescape(page.text)
+    assert f"Trong lúc bạn sửa, hồ sơ này đã được {world.clerk_c1.full_name} cập nhật (“Sửa hồ sơ”, lúc" in text
+    # Changed by the clerk alone: kept, unmarked. By the colleague alone: theirs, said so. By both: the clerk's,
+    # with what the colleague saved beside it.
+    assert 'value="Nguyễn Văn Hậu (đã sửa)"' in markup
+    assert 'value="Trưởng ban bảo vệ dân phố"' in markup and text.count("Đã lấy theo bản vừa được lưu.") == 1
+    assert "Thành tích gõ lại, không được mất." in text
+    assert "Bản đã lưu ghi: “Bản thành tích của đồng nghiệp.”" in text and text.count("Bản đã lưu ghi") == 1
+    assert _reload(nomination).nominee_name == "Nguyễn Văn Hậu"
+
+    # Saving the page as shown keeps both people's work, on purpose: the form now carries the stored version.
+    shown = typed | {"position": "Trưởng ban bảo vệ dân phố"}
+    again = client.post(
+        f"/nominations/{nomination.id}/edit",
+        data=shown | pages.carried(page),
+    )
+    assert again.status_code == 302
+    saved = _reload(nomination)
+    assert (saved.nominee_name, saved.position, saved.achievements) == (
+        "Nguyễn Văn Hậu (đã sửa)",
+        "Trưởng ban bảo vệ dân phố",
+        "Thành tích gõ lại, không được mất.",
+    )
+
+
+def test_a_stale_form_without_its_fingerprint_shows_every_difference(world, client, auth):
+    """A page opened before the form carried what it was opened from: nothing is merged, every field that differs
+    from the stored one says what is stored, and nothing typed is lost."""
+    nomination = create_nomination(world)
+    opened = nomination.version
+    nominations.update(world.clerk_c1, nomination, {"position": "Trưởng ban bảo vệ dân phố"}, version=opened)
+    db.session.commit()
+    auth.login("clerk_c1")
+
+    page = client.post(
+        f"/nominations/{nomination.id}/edit", data=_form(world, nominee_name="Tên mới", version=opened, opened="{")
+    )
+
+    assert page.status_code == 409
+    text = pages.text(page)
+    assert "Bản đã lưu ghi: “Trưởng ban bảo vệ dân phố”" in text and "Bản đã lưu ghi: “Nguyễn Văn Hậu”" in text
+    assert text.count("Bản đã lưu ghi") == 2 and "Đã lấy theo" not in text
+    assert 'value="Tên mới"' in html.unescape(page.text)
+
+
+def test_saving_a_nomination_sent_meanwhile_is_refused_and_keeps_what_was_typed(world, client, auth):
+    nomination = create_nomination(world)
+    opened = nomination.version
+    nominations.perform(world.clerk_c1, nomination, "submit")
+    db.session.commit()
+    auth.login("clerk_c1")
+
     page = client.post(
         f"/nominations/{nomination.id}/edit",
-        data=_form(world, nominee_name="Tên mới gõ dở", version=nomination.version - 1),
+        data=_form(world, achievements="Đoạn thành tích vừa gõ.", version=opened),
     )
-    assert page.status_code in (302, 409, 422)
-    assert _reload(nomination).nominee_name == "Nguyễn Văn Hậu"
+
+    assert page.status_code == 409
+    text = pages.text(page)
+    assert "Hồ sơ đang ở trạng thái “Đã gửi, chờ duyệt”, không thể sửa." in text
+    assert "Đoạn thành tích vừa gõ." in text
+    assert _reload(nomination).achievements == "Phát hiện, tố giác 5 vụ trộm cắp."
 
 
 def test_invalid_form_is_shown_again_with_vietnamese_errors_and_typed_values(world, client, auth):

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from tests import factories
+from tests import factories, pages
 from workflow.extensions import db
 from workflow.models import Report
+from workflow.services.reports import filing
 from workflow.states import ReportState
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -32,10 +33,6 @@ FIGURES = {
 def period(world):
     """The district's 2024 review: its due date (15/12/2024) has passed, so a unit that sent nothing is late."""
     return factories.create_period(world, year=2024)
-
-
-def _text(page) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text)))
 
 
 def _reload(report: Report) -> Report:
@@ -138,6 +135,57 @@ def test_clerk_files_corrects_and_submits_and_the_chain_reviews_with_a_reason_in
     assert "Bị trả lại" in page.text and f"/reports/{report.id}/edit" in page.text
 
 
+def test_saving_over_someone_elses_save_merges_the_figures_and_keeps_what_was_typed(world, period, client, auth):
+    report = factories.create_report(world, period, values={"TB_TIN": 10, "TB_VU": 2, "TT_LUOT": 300})
+    auth.login("clerk_c1")
+    form = client.get(f"/reports/{report.id}/edit")  # the clerk opens the form...
+    opened = pages.carried(form)
+    filing.update(  # ...and meanwhile a colleague corrects two figures
+        world.clerk_c1, report, {"values": {"TB_TIN": 12, "TB_VU": 3, "TT_LUOT": 300}}, version=report.version
+    )
+    db.session.commit()
+    typed = _form(results="Kết quả gõ lại, không được mất.", value_TB_TIN="10", value_TB_VU="4", value_TT_LUOT="300")
+
+    page = client.post(f"/reports/{report.id}/edit", data=typed | opened)
+
+    assert page.status_code == 409
+    text = pages.text(page)
+    assert f"Trong lúc bạn sửa, báo cáo này đã được {world.clerk_c1.full_name} cập nhật" in text
+    assert "Kết quả gõ lại, không được mất." in text
+    # TB_TIN only the colleague changed: their 12. TB_VU both changed: the clerk's 4, their 3 beside it.
+    assert 'name="value_TB_TIN" type="text" value="12"' in page.text
+    assert 'name="value_TB_VU" type="text" value="4"' in page.text
+    assert text.count("Đã lấy theo bản vừa được lưu.") == 1
+    assert "Bản đã lưu ghi: “3”" in text and text.count("Bản đã lưu ghi") == 1
+    assert filing.figures(_reload(report))["TB_TIN"]["value"] == 12
+
+    again = client.post(
+        f"/reports/{report.id}/edit",
+        data=typed | {"value_TB_TIN": "12"} | pages.carried(page),
+    )
+    assert again.status_code == 302
+    figures = {code: f["value"] for code, f in filing.figures(_reload(report)).items()}
+    assert figures == {"TB_TIN": 12, "TB_VU": 4, "TT_LUOT": 300}
+
+
+def test_saving_a_report_sent_meanwhile_is_refused_and_keeps_what_was_typed(world, period, client, auth):
+    report = factories.create_report(world, period, values={"TB_TIN": 10})
+    opened = report.version
+    filing.perform(world.clerk_c1, report, "submit")
+    db.session.commit()
+    auth.login("clerk_c1")
+
+    page = client.post(
+        f"/reports/{report.id}/edit", data=_form(results="Đoạn kết quả vừa gõ.", value_TB_TIN="11", version=opened)
+    )
+
+    assert page.status_code == 409
+    text = pages.text(page)
+    assert f"Báo cáo đang ở trạng thái “{ReportState.submitted.title}”, không thể sửa." in text
+    assert "Đoạn kết quả vừa gõ." in text and 'value="11"' in page.text
+    assert filing.figures(_reload(report))["TB_TIN"]["value"] == 10
+
+
 def test_returning_without_a_reason_is_refused_with_a_message_and_changes_nothing(world, period, client, auth):
     report = factories.create_report(world, period, world.c1, values=FIGURES["c1"], state="submitted")
     auth.login("reviewer_c1")
@@ -172,7 +220,7 @@ def test_consolidated_page_shows_hand_computed_totals_and_the_missing_late_units
     auth.login("reviewer_d")
     page = client.get(f"/reports/periods/{period.id}")
     assert page.status_code == 200
-    text = _text(page)
+    text = pages.text(page)
     assert _cell(page, "TB_TIN", "accepted") == "35"  # 10 + 5 + 20
     assert _cell(page, "TT_LUOT", "accepted") == "35.000"
     assert _cell(page, "AT_KDC", "accepted") == "10/12 (83,3 %)"  # not (50 % + 90 %) / 2

@@ -28,6 +28,10 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class StaleVersion(Conflict):
+    """The data changed since the client read it: saving its copy would overwrite what someone else just saved."""
+
+
 class ValidationError(DomainError):
     status = 422
     code = "validation_error"

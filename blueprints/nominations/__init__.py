@@ -121,15 +121,22 @@ def detail(nomination_id: int):
 @bp.route("/<int:nomination_id>/edit", methods=["GET", "POST"])
 def edit(nomination_id: int):
     nomination = nominations.get(current_user, nomination_id)
-    nominations.require_editable(current_user, nomination)
+    if request.method == "GET":  # a save is refused by the service, on the form, with what was typed kept
+        nominations.require_editable(current_user, nomination)
     form = NominationForm(obj=nomination)
     form.fill_choices(current_user)
     if request.method == "GET":
         form.version.data = nomination.version
-    if form.saved(lambda: _update(form, nomination)):
+    if form.saved(lambda: _update(form, nomination), saved_copy=lambda: _stored(nomination)):
         flash("Đã lưu thay đổi.", "success")
         return redirect(url_for(".detail", nomination_id=nomination.id))
     return render_template("nominations/form.html", form=form, nomination=nomination), form.status
+
+
+def _stored(nomination) -> NominationForm:
+    form = NominationForm(formdata=None, obj=nomination)
+    form.fill_choices(current_user)
+    return form
 
 
 def _update(form: NominationForm, nomination):

@@ -7,12 +7,12 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.admin.forms import UnitField
-from blueprints.forms import Form
+from blueprints.forms import EditForm, Form
 from workflow.services import admin, nominations
 from workflow.states import REVIEW_ACTIONS, NomineeKind
 
 
-class NominationForm(Form):
+class NominationForm(EditForm):
     campaign_id = SelectField("Đợt thi đua", coerce=int, validators=[DataRequired("Chọn đợt thi đua.")])
     award_form_id = SelectField(
         "Hình thức khen thưởng", coerce=int, validators=[DataRequired("Chọn hình thức khen thưởng.")]
@@ -42,7 +42,6 @@ class NominationForm(Form):
     files = MultipleFileField(
         "Tệp đính kèm (báo cáo thành tích, biên bản họp xét…): PDF, DOCX, JPG, PNG; tối đa 10 MB mỗi tệp"
     )
-    version = HiddenField()
 
     field_aliases = {"file": "files"}
 

@@ -2,11 +2,11 @@
 catalogue. Figures are plain text boxes: the service reads "35000", "35.000" or "35 000" and says what is wrong in
 Vietnamese, next to the input, which keeps what the user typed."""
 
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired
 
-from blueprints.forms import Form
+from blueprints.forms import EditForm
 from blueprints.nominations.forms import ActionForm, UploadForm
 from workflow.models import Indicator, Report, Unit
 from workflow.services.reports import filing
@@ -20,12 +20,11 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ReportForm(Form):
+class ReportForm(EditForm):
     results = TextAreaField(filing.NARRATIVE["results"], render_kw={"rows": 8})
     shortcomings = TextAreaField(filing.NARRATIVE["shortcomings"], render_kw={"rows": 5})
     lessons = TextAreaField(filing.NARRATIVE["lessons"], render_kw={"rows": 4})
     proposals = TextAreaField(filing.NARRATIVE["proposals"], render_kw={"rows": 4})
-    version = HiddenField()
 
     indicators: list[Indicator] = []
 

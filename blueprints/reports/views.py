@@ -87,10 +87,16 @@ def new_report():
 @bp.route("/<int:report_id>/edit", methods=["GET", "POST"])
 def edit(report_id: int):
     report = filing.get(current_user, report_id)
-    filing.require_editable(current_user, report)
+    if request.method == "GET":  # a save is refused by the service, on the form, with what was typed kept
+        filing.require_editable(current_user, report)
+    catalogue = indicators.catalogue(include_inactive=True)
     initial = {"version": report.version} if request.method == "GET" else {}
-    form = report_form(indicators.catalogue(include_inactive=True), report=report, **initial)
-    if form.saved(lambda: filing.update(current_user, report, form.service_data(), version=form.version.data)):
+    form = report_form(catalogue, report=report, **initial)
+    saved = form.saved(
+        lambda: filing.update(current_user, report, form.service_data(), version=form.version.data),
+        saved_copy=lambda: report_form(catalogue, report=report, formdata=None),
+    )
+    if saved:
         flash("Đã lưu thay đổi.", "success")
         return redirect(url_for(".report", report_id=report.id))
     source = periods.child_period(report.period, report.unit)

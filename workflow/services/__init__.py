@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from workflow.errors import Conflict, NotFound
+from workflow.errors import Conflict, NotFound, StaleVersion
 from workflow.extensions import db
 from workflow.states import Action
 
@@ -26,11 +26,11 @@ def stale_as_conflict() -> Iterator[None]:
     try:
         yield
     except StaleDataError as exc:
-        raise Conflict(STALE) from exc
+        raise StaleVersion(STALE) from exc
     except OperationalError as exc:
         # SQLite refuses a writer whose snapshot another writer has just made stale.
         if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
-            raise Conflict(STALE) from exc
+            raise StaleVersion(STALE) from exc
         raise
 
 
@@ -43,7 +43,7 @@ def check_version(current: int, expected: int | str | None) -> None:
     except (TypeError, ValueError):
         raise Conflict("Phiên bản hồ sơ không hợp lệ. Vui lòng tải lại trang.") from None
     if expected != current:
-        raise Conflict(STALE)
+        raise StaleVersion(STALE)
 
 
 def action_named(name: str, allowed: tuple[Action, ...], *, of: str = "") -> Action:

@@ -50,8 +50,8 @@ def create(actor: User, data: Mapping[str, Any]) -> Nomination:
 
 def update(actor: User, nomination: Nomination, data: Mapping[str, Any], *, version: int | None) -> Nomination:
     """Edit a draft or returned nomination. Raises Conflict when stale or not editable."""
-    check_version(nomination.version, version)
     require_editable(actor, nomination)
+    check_version(nomination.version, version)
     merged = {name: getattr(nomination, name) for name in EDITABLE_FIELDS} | {
         key: value for key, value in data.items() if key in EDITABLE_FIELDS
     }

@@ -87,8 +87,8 @@ def create(actor: User, period: ReviewPeriod, data: Mapping[str, Any], *, today:
 
 def update(actor: User, report: Report, data: Mapping[str, Any], *, version=None) -> Report:
     """Change the figures and narrative of a draft or returned report. Raises Conflict when stale or settled."""
-    check_version(report.version, version)
     require_editable(actor, report)
+    check_version(report.version, version)
     _apply(report, data)
     # The report's own row is written even when only figures changed (they are rows of their own), so its version
     # moves on and a form opened before this save cannot overwrite it unawares.
