@@ -111,7 +111,7 @@ class EditForm(Form):
         if saved_copy is None:
             return super().saved(save)
         if not self.is_submitted():
-            self.opened.data = self.fingerprint()
+            self.mark_opened()
         try:
             return super().saved(save)
         except Conflict as conflict:
@@ -129,6 +129,11 @@ class EditForm(Form):
     def overtaken(self) -> bool:
         """Whether saving was refused because someone else saved first (and the two were merged)."""
         return isinstance(self.conflict, StaleVersion)
+
+    def mark_opened(self) -> "EditForm":
+        """Remember what the form shows as it is opened, before any typing: a later conflict merges against it."""
+        self.opened.data = self.fingerprint()
+        return self
 
     def fingerprint(self) -> str:
         """A short digest of each compared field's value, carried by the form from the moment it is opened."""

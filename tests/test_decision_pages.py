@@ -7,6 +7,7 @@ import re
 import zipfile
 from datetime import date
 
+from tests import pages
 from tests.factories import (
     SEED_003_COLLECTIVES,
     SEED_003_INDIVIDUALS,
@@ -334,6 +335,33 @@ def test_issuing_from_a_stale_page_is_refused(world, client, auth):
     )
     assert "vừa được người khác thay đổi" in page.text
     assert _reload(draft).state == "draft"
+
+
+def test_saving_a_draft_over_a_colleagues_save_merges_the_two_and_keeps_what_was_typed(world, client, auth):
+    draft = create_decision(world, [create_nomination(world, state=State.district_approved)], issue=False)
+    auth.login("secretariat_d")
+    shown = _draft_fields(draft) | pages.carried(client.get(f"/decisions/{draft.id}"))  # the page is opened...
+    decisions.update_draft(world.secretariat_d, draft, {"subject": "Về việc khen thưởng (bản của đồng nghiệp)"})
+    db.session.commit()  # ...and meanwhile a colleague rewrites the subject
+    typed = shown | {"signer_name": "Nguyễn Văn Ký"}
+
+    page = client.post(f"/decisions/{draft.id}", data=typed)
+
+    assert page.status_code == 409
+    text, markup = pages.text(page), html.unescape(page.text)
+    assert "Trong lúc bạn sửa, dự thảo quyết định này đã được người khác lưu." in text
+    assert 'value="Nguyễn Văn Ký"' in markup
+    assert "Về việc khen thưởng (bản của đồng nghiệp)</textarea>" in markup
+    assert text.count("Đã lấy theo bản vừa được lưu.") == 1 and "Bản đã lưu ghi" not in text
+    assert _reload(draft).signer_name != "Nguyễn Văn Ký"
+
+    again = client.post(
+        f"/decisions/{draft.id}",
+        data=typed | {"subject": "Về việc khen thưởng (bản của đồng nghiệp)"} | pages.carried(page),
+    )
+    assert again.status_code == 302
+    saved = _reload(draft)
+    assert (saved.subject, saved.signer_name) == ("Về việc khen thưởng (bản của đồng nghiệp)", "Nguyễn Văn Ký")
 
 
 def test_the_register_runs_a_constant_number_of_queries(world, client, auth, count_queries):

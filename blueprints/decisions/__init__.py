@@ -73,7 +73,7 @@ def create():
 def detail(decision_id: int):
     decision = decisions.get(current_user, decision_id)
     if decision.state == "draft" and decisions.issues_for(current_user, decision.issuing_unit):
-        return _draft_page(decision, DecisionForm(obj=decision, version=decision.version))
+        return _draft_page(decision, DecisionForm(obj=decision).mark_opened())
     return _decision_page(decision, RevokeForm(version=decision.version))
 
 
@@ -83,7 +83,11 @@ def save(decision_id: int):
     decision = decisions.get(current_user, decision_id)
     form = DecisionForm()
     data = form.service_data(decision)
-    if not form.saved(lambda: decisions.update_draft(current_user, decision, data, version=form.version.data)):
+    saved = form.saved(
+        lambda: decisions.update_draft(current_user, decision, data, version=form.version.data),
+        saved_copy=lambda: DecisionForm(formdata=None, obj=decision),
+    )
+    if not saved:
         return _draft_page(decision, form), form.status
     then = request.form.get("then")
     if then == "preview":

@@ -3,7 +3,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import EditForm, Form
 from workflow.services import decisions
 
 SIGNING_FORMS = [
@@ -33,7 +33,7 @@ class ComposeForm(Form):
         }
 
 
-class DecisionForm(Form):
+class DecisionForm(EditForm):
     """Every field of a draft decision; the symbol is the award form's and never typed."""
 
     parent_body = _text("Cơ quan chủ quản (dòng trên)")
@@ -50,7 +50,6 @@ class DecisionForm(Form):
     signer_title = _text("Chức vụ người ký")
     signer_name = _text("Họ và tên người ký")
     recipients = _text("Nơi nhận (mỗi dòng một nơi)", 5000, rows=4)
-    version = HiddenField()
 
     def service_data(self, decision) -> dict:
         """The typed text, and the nominations: those kept (not ticked to remove) plus those ticked to add."""
