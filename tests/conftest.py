@@ -142,6 +142,7 @@ def app(database, tmp_path, app_config):
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,  # tests sign in many times a minute; test_security_login turns it on
             "RATELIMIT_STORAGE_URI": "memory://",  # each app its own counts, even where REDIS_URL is set
+            "PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),
             **app_config,
         }
     )

@@ -2,11 +2,13 @@
 sets REQUIRE_LIBREOFFICE=1, so there it always runs)."""
 
 import re
+from pathlib import Path
 
 from tests.factories import create_decision, create_nomination
 from tests.test_documents import approved, make_decision, stored
 from workflow import documents
 from workflow.documents import context, render, samples
+from workflow.documents import pdf as pdf_module
 from workflow.states import State
 
 
@@ -34,3 +36,22 @@ def test_pdfs_are_converted_from_the_stored_documents_through_the_api(api, world
         response = reader.get(f"/decisions/{decision.id}/{path}")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert response.data.startswith(b"%PDF")
+
+
+def test_an_issued_documents_pdf_is_converted_once_then_read_from_the_cache(app, world, client, auth, monkeypatch):
+    decision = create_decision(world, [create_nomination(world, state=State.district_approved)])
+    conversions = []
+    convert = pdf_module.to_pdf
+    monkeypatch.setattr(pdf_module, "to_pdf", lambda docx, **options: conversions.append(1) or convert(docx, **options))
+    auth.login("clerk_c1")
+    url = f"/decisions/{decision.id}/decision.pdf"
+
+    first, second = client.get(url), client.get(url)
+
+    assert first.status_code == second.status_code == 200 and first.data.startswith(b"%PDF")
+    assert second.data == first.data and len(conversions) == 1
+    cache = Path(app.config["PDF_CACHE_DIR"])
+    assert [file.name for file in cache.iterdir()] == [f"{stored(decision, 'decision').sha256}.pdf"]
+
+    (cache / f"{stored(decision, 'decision').sha256}.pdf").write_bytes(b"")  # damaged: converted again
+    assert client.get(url).data.startswith(b"%PDF") and len(conversions) == 2

@@ -17,6 +17,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'antq.sqlite3'}",
         MAX_CONTENT_LENGTH=60 * 1024 * 1024,
         ATTACHMENT_MAX_BYTES=10 * 1024 * 1024,
+        PDF_CACHE_DIR=str(instance / "pdf-cache"),  # PDFs of issued documents, converted once (documents.issued_pdf)
         API_TOKEN_HOURS=12,
         PER_PAGE=25,
         TIMEZONE="Asia/Ho_Chi_Minh",

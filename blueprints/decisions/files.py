@@ -21,4 +21,5 @@ def send_issued(decision: Decision, kind: str, *, pdf: bool = False):
         return send_bytes(stored.data, stored.filename, stored.content_type)
     if not documents.pdf_available():
         raise PdfUnavailable(NO_LIBREOFFICE)
-    return send_bytes(documents.to_pdf(stored.data), str(PurePosixPath(stored.filename).with_suffix(".pdf")), PDF)
+    pdf_name = str(PurePosixPath(stored.filename).with_suffix(".pdf"))
+    return send_bytes(documents.issued_pdf(stored.data, stored.sha256), pdf_name, PDF)

@@ -9,7 +9,7 @@ keys are in docs_templates/.
 from workflow.documents import context as _context
 from workflow.documents import samples as _samples
 from workflow.documents.context import Awardee
-from workflow.documents.pdf import PdfUnavailable, pdf_available, to_pdf
+from workflow.documents.pdf import PdfUnavailable, issued_pdf, pdf_available, to_pdf
 from workflow.documents.render import DOCX_CONTENT_TYPE, render, stored
 from workflow.documents.report import filename as report_filename
 from workflow.documents.report import report_document
@@ -23,6 +23,7 @@ __all__ = [
     "PdfUnavailable",
     "default_template",
     "issue_documents",
+    "issued_pdf",
     "pdf_available",
     "preview_decision",
     "proposal_document",
