@@ -5,14 +5,16 @@ The optimistic lock (`version`) and the database's own locking decide; nothing i
 """
 
 import threading
+from contextlib import suppress
 
 import pytest
 
 from tests.factories import create_nomination, make_user, nomination_data
+from workflow import machine
 from workflow.errors import Conflict, DomainError
 from workflow.extensions import db
 from workflow.models import Nomination, NominationEvent, User
-from workflow.services import listing, nominations
+from workflow.services import STALE, listing, nominations
 from workflow.states import State
 
 
@@ -240,3 +242,61 @@ def test_bulk_action_with_ids_that_are_not_numbers_is_a_validation_error(world):
 
     with pytest.raises(ValidationError, match="Danh sách hồ sơ không hợp lệ"):
         nominations.perform_many(world.reviewer_c1, ["12", "mười ba"], "approve")
+
+
+def test_overlapping_bulk_approvals_listed_in_opposite_orders_never_deadlock(app, world, monkeypatch):
+    """Two reviewers approve six shared nominations at once, listed in opposite orders, and one more each. Those
+    moving alike share an UPDATE, and these fall in two such groups (three were edited once more), so each reviewer
+    writes a different group first; each then pauses for the other. Without one lock order for everyone, each waited
+    for rows the other held until PostgreSQL ended one with "deadlock detected", and that reviewer's whole batch was
+    skipped, their own nomination too. Now, on PostgreSQL, the second waits for the first: each shared nomination is
+    approved exactly once, whoever came second is told it was changed meanwhile, and each one's own nomination is
+    approved. SQLite lets one writer in at a time; the second's batch is refused whole, and says so."""
+    second = make_user("lanhdao_xa_2", [("reviewer", world.c1)])
+    drafts = [create_nomination(world, state=State.draft, name=f"Hồ sơ {i}") for i in range(8)]
+    for nomination in drafts[3:6]:
+        nominations.update(world.clerk_c1, nomination, {"position": "Tổ phó"}, version=nomination.version)
+    for nomination in drafts:
+        nominations.perform(world.clerk_c1, nomination, "submit")
+    db.session.commit()
+    shared, own = [n.id for n in drafts[:6]], {world.reviewer_c1.id: drafts[6].id, second.id: drafts[7].id}
+    pause = threading.Barrier(2)
+    write = machine._update
+
+    def write_then_pause(*args, **kwargs):
+        moved = write(*args, **kwargs)
+        with suppress(threading.BrokenBarrierError):
+            pause.wait(timeout=2)  # the other reviewer has written their first group too, or is held back
+        return moved
+
+    monkeypatch.setattr(machine, "_update", write_then_pause)
+    results = {}
+
+    def approve(user_id: int, order: list[int]):
+        def attempt(barrier: threading.Barrier) -> None:
+            user = db.session.get(User, user_id)
+            barrier.wait(timeout=10)
+            results[user_id] = nominations.perform_many(user, order, "approve", comment="Đồng ý.")
+
+        return attempt
+
+    first_id, second_id = world.reviewer_c1.id, second.id
+    outcomes = run_at_once(
+        app, [approve(first_id, [*shared, own[first_id]]), approve(second_id, [*shared[::-1], own[second_id]])]
+    )
+
+    assert outcomes == ["done", "done"]
+    done = sorted(i for result in results.values() for i in result.done)
+    skipped = [entry for result in results.values() for entry in result.skipped]
+    assert {entry["reason"] for entry in skipped} == {STALE}
+    if app.config["BACKEND"] == "postgresql":
+        for user_id, own_id in own.items():
+            assert own_id in results[user_id].done
+        assert done == sorted([*shared, *own.values()]) and len(skipped) == len(shared)
+    else:  # one writer at a time: the second's whole batch is refused, and it is told so for each
+        (winner,) = [result for result in results.values() if result.done]
+        assert done == sorted(winner.done) and len(skipped) == len(shared) + 1
+    for nomination_id in done:
+        assert reload(nomination_id).state == "commune_approved"
+    for nomination_id in [*shared, *own.values()]:
+        assert len(events(nomination_id, "approve")) == (nomination_id in done)

@@ -210,6 +210,7 @@ def move_all(nominations: list[Nomination], action: Action, *, actor: User, comm
     moved, in order; a row changed since it was read is left as it is, and out. Raises Conflict, moving nothing,
     if the machine refuses a move."""
     moves = {nomination.id: _move_of(nomination, action) for nomination in nominations}
+    _lock_in_id_order(list(moves))
     groups: dict[Move, list[int]] = defaultdict(list)
     for nomination_id, move in moves.items():
         groups[move].append(nomination_id)
@@ -237,6 +238,19 @@ def move_all(nominations: list[Nomination], action: Action, *, actor: User, comm
         ):
             set_committed_value(nomination, name, value)
     return moved
+
+
+def _lock_in_id_order(ids: list[int]) -> None:
+    """On PostgreSQL, lock the rows about to move, in id order, before writing any: the UPDATEs go group by group,
+    in an order that differs between two overlapping bulk actions, and each holding rows the other wants was a
+    deadlock. In one order the second waits for the first to commit, then moves what is still as it read it.
+    (SQLite lets one writer in at a time: the second's whole batch is refused, see stale_as_conflict.)"""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for chunk in chunked(sorted(ids)):
+        db.session.execute(
+            select(Nomination.id).where(Nomination.id.in_(chunk)).order_by(Nomination.id).with_for_update()
+        )
 
 
 def _move_of(nomination: Nomination, action: Action) -> Move:

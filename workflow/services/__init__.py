@@ -28,10 +28,20 @@ def stale_as_conflict() -> Iterator[None]:
     except StaleDataError as exc:
         raise StaleVersion(STALE) from exc
     except OperationalError as exc:
-        # SQLite refuses a writer whose snapshot another writer has just made stale.
-        if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
+        if _lost_race(exc):
             raise StaleVersion(STALE) from exc
         raise
+
+
+def _lost_race(error: OperationalError) -> bool:
+    """PostgreSQL ending one of two transactions that wait on each other (deadlock, SQLSTATE 40P01) or could not be
+    serialized (40001); SQLite refusing a writer whose snapshot another writer has just made stale ("database is
+    locked"). PostgreSQL's messages are not read: a deadlock's says "blocked by process", which is no lost race."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in ("40P01", "40001")
+    message = str(error.orig).lower()
+    return "locked" in message or "busy" in message
 
 
 def check_version(current: int, expected: int | str | None) -> None:
