@@ -19,7 +19,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-def live_server(app, database):
+def live_server(app, database, tmp_path):
     """The demo data in the test database, served by a real HTTP server in a thread."""
     demo.load()
     db.session.commit()
@@ -28,6 +28,7 @@ def live_server(app, database):
             "SQLALCHEMY_DATABASE_URI": database.url,
             "SECRET_KEY": "browser-test",
             "RATELIMIT_STORAGE_URI": "memory://",  # its own login counts, even where REDIS_URL is set
+            "PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),  # not the checkout's instance/
         }
     )
     server = make_server("127.0.0.1", 0, server_app, threaded=True)

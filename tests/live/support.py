@@ -73,6 +73,7 @@ def running_servers(database_url: str, log_dir: Path, count: int = 2, *, workers
         WEB_CONCURRENCY=str(workers),
         GUNICORN_THREADS=str(threads),
         ANTQ_RATELIMIT_KEY_PREFIX=f"antq-live-{uuid.uuid4().hex}",
+        ANTQ_PDF_CACHE_DIR=str(log_dir / "pdf-cache"),  # the servers' own, not the checkout's instance/
         **{f"ANTQ_{key}": str(value) for key, value in settings.items()},
     )
     servers: list[Server] = []
