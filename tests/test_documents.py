@@ -441,3 +441,22 @@ def test_a_multi_line_achievement_keeps_its_line_breaks_in_the_annex(world):
     individuals = document.tables[-1]
     assert table_rows(individuals)[1][3] == "\n".join(lines)
     assert individuals.rows[1].cells[3]._tc.xml.count("<w:br/>") == 1
+
+
+@pytest.mark.parametrize(
+    ("summary", "line"),
+    [
+        ("Có thành tích xuất sắc trong phong trào.", "Đã có thành tích xuất sắc trong phong trào."),
+        ("có thành tích tốt", "Đã có thành tích tốt."),
+        ("Thành tích xuất sắc trong năm 2024", "Đã có thành tích xuất sắc trong năm 2024."),
+        ("Đạt thành tích xuất sắc", "Đã đạt thành tích xuất sắc."),
+        ("Đã có nhiều thành tích trong công tác.", "Đã có nhiều thành tích trong công tác."),
+        ("Phát hiện, tố giác 5 vụ trộm cắp", "Đã có thành tích phát hiện, tố giác 5 vụ trộm cắp."),
+        ("Công tác tuyên truyền tốt", "Đã có thành tích công tác tuyên truyền tốt."),
+    ],
+)
+def test_a_certificate_says_da_co_thanh_tich_once_however_the_summary_begins(world, summary, line):
+    decision = make_decision(world, [approved(world, achievements=summary)])
+    (page,) = certificate_pages(reopen(stored(decision, "certificates").data))
+    assert line in page
+    assert sum(text.count("thành tích") for text in page) == line.count("thành tích")

@@ -193,6 +193,12 @@ def _numbered(rows: list[dict]) -> list[dict]:
     return rows
 
 
+# How a clerk's summary may begin (folded), and what the certificate puts before it, so that the line reads
+# "Đã có thành tích …" once: "Có thành tích xuất sắc …" becomes "Đã có thành tích xuất sắc …", not "Đã có thành
+# tích có thành tích …". Anything else is led by the whole phrase.
+_LEADS = (("da ", ""), ("co ", "Đã "), ("dat ", "Đã "), ("thanh tich ", "Đã có "))
+
+
 def _achievement_line(achievements: str, campaign_title: str) -> str:
     """'Đã có thành tích …', the line a certificate prints under the awardee's name."""
     summary = vn.line(achievements).rstrip(" ;,")
@@ -201,7 +207,8 @@ def _achievement_line(achievements: str, campaign_title: str) -> str:
         return f"Đã có thành tích xuất sắc{occasion}."
     if not summary.endswith((".", "!", "?", "…")):
         summary += "."
-    return summary if _starts_folded(summary, "da co thanh tich") else f"Đã có thành tích {vn.lower_first(summary)}"
+    lead = next((lead for start, lead in _LEADS if _starts_folded(summary, start)), "Đã có thành tích ")
+    return lead + vn.lower_first(summary) if lead else summary
 
 
 def _starts_folded(text: str, folded: str) -> bool:
