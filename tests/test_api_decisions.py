@@ -259,7 +259,8 @@ def test_the_register_searches_by_number_and_by_name_without_diacritics(api, wor
         return [d["reference"] for d in response.get_json()["items"]]
 
     assert found() == ["02/QĐ-UBND", "01/QĐ-UBND"]
-    assert found(q="01/QĐ-UBND") == ["01/QĐ-UBND"]
+    assert found(q="01/QĐ-UBND") == found(q="01/QD-UBND") == found(q=f"1/qd-ubnd/{first.year}") == ["01/QĐ-UBND"]
+    assert found(q="QD-UBND") == ["02/QĐ-UBND", "01/QĐ-UBND"] and found(q=f"1/qd-ubnd/{first.year - 1}") == []
     assert found(q="2") == ["02/QĐ-UBND"]
     assert found(q="DOI pccc TU QUAN") == ["01/QĐ-UBND"]
     assert found(q="giáo xứ") == ["02/QĐ-UBND"]

@@ -266,6 +266,8 @@ def test_register_finds_a_decision_by_number_or_by_name_without_diacritics(world
     auth.login("reviewer_d")
     for query, found, missing in (
         ("01/QĐ-UBND", "01/QĐ-UBND", "02/QĐ-UBND"),
+        ("01/QD-UBND", "01/QĐ-UBND", "02/QĐ-UBND"),
+        (f"2/qd-ubnd/{first.year}", "02/QĐ-UBND", "01/QĐ-UBND"),
         ("2", "02/QĐ-UBND", "01/QĐ-UBND"),
         ("doi pccc", "01/QĐ-UBND", "02/QĐ-UBND"),
         ("GIAO XU lang biang", "02/QĐ-UBND", "01/QĐ-UBND"),
@@ -273,6 +275,7 @@ def test_register_finds_a_decision_by_number_or_by_name_without_diacritics(world
         page = client.get("/decisions/", query_string={"q": query}).text
         assert found in page and missing not in page, query
         assert "1 quyết định." in page
+    assert "2 quyết định." in client.get("/decisions/", query_string={"q": "QD-UBND"}).text
     this_year = client.get("/decisions/", query_string={"year": first.year}).text
     assert "2 quyết định." in this_year
     assert "0 quyết định." in client.get("/decisions/?year=2001").text

@@ -682,6 +682,26 @@ def test_the_register_lists_issued_and_revoked_decisions_searchable_by_number_an
     assert (page.total, [d.id for d in page.items]) == (3, [first.id])
 
 
+def test_the_register_finds_a_number_whose_symbol_is_typed_without_diacritics_or_capitals(world):
+    ubnd = issued(world, approved(world, name="Nguyễn Văn Hậu"))
+    form, campaign = second_form_of_the_district(world, symbol="QĐ-HĐTĐKT")
+    council = issued(world, approved(world, name="Trần Thị Mai", form=form, campaign=campaign), form=form)
+    db.session.commit()
+
+    def ids(q: str) -> list[int]:
+        return [d.id for d in decisions.register(world.secretariat_d, q=q).items]
+
+    for typed in ("01/QĐ-UBND", "01/QD-UBND", "1/qd-ubnd/2026", "1/Qđ-ubnd", " 1 / qd-ubnd / 2026 ", "1/QD-UBND/2026"):
+        assert ids(typed) == [ubnd.id], typed
+    for typed in ("01/QD-HDTDKT", "1/qđ-hđtđkt", "1/Qd-HdTdKt/2026"):
+        assert ids(typed) == [council.id], typed
+    assert ids("QD-UBND") == ids("qđ-ubnd/2026") == [ubnd.id]  # the symbol alone: every number of it
+    assert ids("QD-HDTDKT") == [council.id]
+    assert ids("1") == [council.id, ubnd.id]
+    for nothing in ("1/QD-UBND/2025", "2/QD-UBND", "QD", "UBND", "QD-UBND/2025", "QD-UBND/abc", "1/QD-UBND/99999"):
+        assert ids(nothing) == [], nothing
+
+
 # Two secretaries issuing at the same instant -----------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload, load_only
@@ -29,6 +29,7 @@ from workflow.models import (
 )
 from workflow.models.base import utcnow
 from workflow.services import admin, check_version, flush, listing
+from workflow.services.admin.lists import equals_folded
 from workflow.states import Action, NomineeKind, Role, State
 from workflow.text import clean, fold
 
@@ -414,16 +415,24 @@ def register(
 
 
 def _reference_matches(q: str):
-    """ "15", "15/QĐ-UBND" or "15/QĐ-UBND/2023" as typed in the search box; anything else matches no number.
-    A longer run of digits is no decision number and would overflow the column."""
-    head, _, rest = q.strip().partition("/")
-    if not (head.isdecimal() and len(head) <= 9):
+    """ "15", "15/QĐ-UBND", "15/QĐ-UBND/2023" or the symbol alone ("QĐ-UBND", "QĐ-UBND/2023") as typed in the
+    search box, the symbol's case and diacritics ignored: most type "1/qd-ubnd" for 01/QĐ-UBND. Anything else matches
+    no number. A longer run of digits is no decision number or year and would overflow the column."""
+    head, _, rest = q.partition("/")
+    head = head.strip()
+    if head.isdecimal():
+        number, (symbol, _, year) = head, rest.partition("/")
+    else:
+        number, symbol, year = None, head, rest
+    year = year.strip()
+    if number is None and (" " in fold(symbol) or not fold(symbol) or (year and not year.isdecimal())):
+        return false()  # a name typed is compared with the nominees', not with every decision's symbol
+    if (number and len(number) > 9) or (year.isdecimal() and len(year) > 4):
         return false()
-    condition = Decision.number == int(head)
-    symbol, _, year = rest.partition("/")
-    if symbol.strip():
-        condition &= func.upper(Decision.symbol) == clean(symbol).upper()
-    if year.strip().isdecimal():
+    condition = true() if number is None else Decision.number == int(number)
+    if fold(symbol):
+        condition &= equals_folded(symbol, Decision.symbol)
+    if year.isdecimal():
         condition &= Decision.year == int(year)
     return condition
 

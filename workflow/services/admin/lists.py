@@ -38,13 +38,32 @@ def words_matching(typed: str | None, *columns) -> list[ColumnElement[bool]]:
 def contains_folded(query: str, *columns) -> ColumnElement[bool]:
     """SQL condition: one of `columns` contains `query`, case and Vietnamese diacritics ignored."""
     folded = fold(query)
-    if db.session.get_bind().dialect.name == "postgresql":
-        # translate() strips the marks in C; lower() then folds the plain letters whatever the locale.
-        plain = (func.lower(func.translate(column, _ACCENTED, _PLAIN)) for column in columns)
-        return or_(*(column.contains(folded, autoescape=True) for column in plain))
+    if _translates():
+        return or_(*(_plain(column).contains(folded, autoescape=True) for column in columns))
     # SQLite has no translate(): GLOB with a class of every spelling of each letter of the query.
-    pattern = "*" + "".join(_glob_class(ch) for ch in folded) + "*"
+    pattern = "*" + _glob(folded) + "*"
     return or_(*(c.op("GLOB")(pattern) for c in columns))
+
+
+def equals_folded(query: str, column) -> ColumnElement[bool]:
+    """SQL condition: `column` is `query`, case and Vietnamese diacritics ignored ("qd-ubnd" is "QĐ-UBND")."""
+    folded = fold(query)
+    if _translates():
+        return _plain(column) == folded
+    return column.op("GLOB", is_comparison=True)(_glob(folded))
+
+
+def _translates() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _plain(column) -> ColumnElement[str]:
+    # translate() strips the marks in C; lower() then folds the plain letters whatever the locale.
+    return func.lower(func.translate(column, _ACCENTED, _PLAIN))
+
+
+def _glob(folded: str) -> str:
+    return "".join(_glob_class(ch) for ch in folded)
 
 
 def _glob_class(ch: str) -> str:
