@@ -69,3 +69,10 @@ document.addEventListener("change", async (event) => {
   }
   list.replaceChildren(...items);
 });
+
+// A form whose action cannot be undone (withdrawing a nomination, deleting a file, a bulk action) asks first: its
+// data-confirm holds the question.
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});

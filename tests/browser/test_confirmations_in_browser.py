@@ -1,0 +1,57 @@
+"""What cannot be undone asks first: deleting an attached file and withdrawing a nomination each open the browser's
+confirmation; cancelling changes nothing, confirming does it."""
+
+from datetime import date
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.steps import badge, login
+
+CAMPAIGN = f"Phong trào Toàn dân bảo vệ ANTQ năm {date.today().year}"
+AWARD_FORM = "Giấy khen của Chủ tịch UBND huyện Lạc Dương"
+
+
+def answer(page: Page, accept: bool) -> list[str]:
+    """The next dialog is answered so; what it asked is appended to the list returned."""
+    asked: list[str] = []
+
+    def reply(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", reply)
+    return asked
+
+
+def test_deleting_a_file_and_withdrawing_a_nomination_ask_first(page: Page, tmp_path: Path):
+    minutes = tmp_path / "Biên bản họp xét.pdf"
+    minutes.write_bytes(b"%PDF-1.4\n% bien ban hop xet\n")
+    login(page, "ld.canbo")
+    page.get_by_role("link", name="+ Lập hồ sơ đề nghị").first.click()
+    page.select_option("#campaign_id", label=CAMPAIGN)
+    page.select_option("#award_form_id", label=AWARD_FORM)
+    page.check("input[value=individual]")
+    page.fill("#nominee_name", "Lơ Mu Ha Ven")
+    page.set_input_files("#files", minutes)
+    page.get_by_role("button", name="Lưu dự thảo").click()
+    expect(page.get_by_text("Đã lưu dự thảo")).to_be_visible()
+    file_link = page.get_by_role("link", name="Biên bản họp xét.pdf")
+    delete = page.get_by_role("button", name="Xóa")
+
+    asked = answer(page, accept=False)
+    delete.click()
+    expect(file_link).to_be_visible()
+    assert asked == ["Xóa tệp “Biên bản họp xét.pdf”? Tệp đã xóa không lấy lại được."]
+    answer(page, accept=True)
+    delete.click()
+    expect(page.get_by_text("Chưa có tệp đính kèm.")).to_be_visible()
+
+    withdraw = page.get_by_role("button", name="Rút hồ sơ")
+    asked = answer(page, accept=False)
+    withdraw.click()
+    expect(badge(page)).to_have_text("Dự thảo")
+    assert asked and asked[0].startswith("Rút hồ sơ này?")
+    answer(page, accept=True)
+    withdraw.click()
+    expect(badge(page)).to_have_text("Đã rút")
