@@ -248,6 +248,17 @@ def test_bulk_approve_reports_what_was_done_and_what_was_skipped(world, client, 
     assert {_reload(n).state for n in ready} == {State.commune_approved}
 
 
+def test_a_bulk_action_is_not_chosen_until_the_user_chooses_one(world, client, auth):
+    ready = create_nomination(world, state=State.submitted)
+    auth.login("reviewer_c1")
+    listing = client.get("/nominations/")
+    choice = re.search(r'<select[^>]* name="action"[^>]*>(.*?)</select>', listing.text).group(1)
+    assert choice.startswith('<option value="">— Chọn thao tác —</option>') and "selected" not in choice
+    page = client.post("/nominations/bulk", data={"action": "", "ids": [ready.id]}, follow_redirects=True)
+    assert "Chọn ít nhất một hồ sơ và một thao tác." in page.text
+    assert _reload(ready).state == State.submitted
+
+
 def test_bulk_return_needs_a_shared_reason(world, client, auth):
     ready = create_nomination(world, state=State.submitted)
     auth.login("reviewer_c1")

@@ -63,7 +63,12 @@ class ActionForm(Form):
 
 
 class BulkForm(Form):
-    action = SelectField("Thao tác hàng loạt", choices=[SelectChoice(a.value, a.title) for a in REVIEW_ACTIONS])
+    # No action chosen until the user chooses one: ticking all and pressing the button approved them all.
+    action = SelectField(
+        "Thao tác hàng loạt",
+        choices=[SelectChoice("", "— Chọn thao tác —"), *(SelectChoice(a.value, a.title) for a in REVIEW_ACTIONS)],
+        validators=[DataRequired("Chọn thao tác.")],
+    )
     comment = TextAreaField(
         "Lý do chung (bắt buộc khi trả lại, không đề nghị)", validators=[Optional()], render_kw={"rows": 2}
     )

@@ -55,3 +55,17 @@ def test_deleting_a_file_and_withdrawing_a_nomination_ask_first(page: Page, tmp_
     answer(page, accept=True)
     withdraw.click()
     expect(badge(page)).to_have_text("Đã rút")
+
+
+def test_a_bulk_action_asks_first_and_none_is_chosen_beforehand(page: Page):
+    login(page, "ld.huyen")
+    page.goto("/nominations/")
+    action = page.get_by_label("Thao tác hàng loạt")
+    expect(action).to_have_value("")  # ticking all and pressing the button no longer approves everything
+    page.get_by_label("Chọn tất cả").check()
+    action.select_option(label="Duyệt")
+    asked = answer(page, accept=False)
+    page.get_by_role("button", name="Thực hiện với các hồ sơ đã chọn").click()
+    assert asked == ["Thực hiện thao tác đã chọn với tất cả các hồ sơ đã đánh dấu?"]
+    expect(page.get_by_role("heading", name="Hồ sơ đề nghị khen thưởng")).to_be_visible()
+    expect(page.get_by_role("heading", name="Kết quả “Duyệt” hàng loạt")).to_have_count(0)

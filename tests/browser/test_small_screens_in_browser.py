@@ -78,6 +78,7 @@ def test_a_reviewer_works_through_the_list_without_scrolling_sideways(page: Page
 
     page.get_by_label("Chọn tất cả").check()
     page.get_by_label("Thao tác hàng loạt").select_option(label="Duyệt")
+    page.once("dialog", lambda dialog: dialog.accept())  # a bulk action asks first
     page.get_by_role("button", name="Thực hiện với các hồ sơ đã chọn").click()
     expect(page.get_by_role("heading", name="Kết quả “Duyệt” hàng loạt")).to_be_visible()
     expect(page.get_by_role("heading", name="Bỏ qua và lý do")).to_be_visible()
