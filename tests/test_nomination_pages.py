@@ -370,3 +370,19 @@ def test_a_commune_downloads_its_to_trinh_listing_what_it_approved_in_a_campaign
     # Another commune's batch is not this user's to print.
     other = client.get(f"/nominations/proposal.docx?unit_id={world.c2.id}&campaign_id={world.campaign_d.id}")
     assert other.status_code == 404
+
+
+def test_a_returned_nomination_shows_why_where_the_clerk_fixes_it(world, client, auth):
+    nomination = create_nomination(world, state=State.submitted)
+    nominations.perform(world.reviewer_c1, nomination, "return", comment="Bổ sung biên bản họp xét.")
+    db.session.commit()
+    auth.login("clerk_c1")
+    for url in (f"/nominations/{nomination.id}", f"/nominations/{nomination.id}/edit"):
+        notice = re.search(r"<div [^>]*data-return-reason>(.*?)</div>\s*</div>", client.get(url).text, re.S)
+        assert notice, url
+        text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", notice.group(1))))
+        assert "Hồ sơ bị trả lại để bổ sung, sửa: “Bổ sung biên bản họp xét.”" in text, url
+        assert world.reviewer_c1.full_name in text, url
+    nominations.perform(world.clerk_c1, _reload(nomination), "submit")
+    db.session.commit()
+    assert "data-return-reason" not in client.get(f"/nominations/{nomination.id}").text  # sent again: no notice

@@ -378,3 +378,13 @@ def test_a_report_downloads_as_docx(world, period, client, auth):
     response = client.get(f"/reports/{report.id}.docx")
     assert response.status_code == 200 and response.mimetype == DOCX
     assert response.data.startswith(b"PK")
+
+
+def test_a_returned_report_shows_why_where_the_clerk_fixes_it(world, period, client, auth):
+    report = factories.create_report(world, period, values={"TB_TIN": 10}, state=ReportState.submitted)
+    filing.perform(world.reviewer_c1, report, "return", comment="Số liệu tin báo chưa khớp sổ theo dõi.")
+    db.session.commit()
+    auth.login("clerk_c1")
+    for url in (f"/reports/{report.id}", f"/reports/{report.id}/edit"):
+        text = pages.text(client.get(url))
+        assert "Báo cáo bị trả lại để bổ sung, sửa: “Số liệu tin báo chưa khớp sổ theo dõi.”" in text, url
