@@ -3,8 +3,9 @@
 from datetime import date, datetime
 
 from flask import Flask, request, url_for
+from flask_login import current_user
 
-from workflow import clock
+from workflow import clock, permissions
 from workflow.models.base import as_utc
 from workflow.states import Action, Level, NomineeKind, Role, State
 
@@ -42,6 +43,12 @@ def page_url_prefix() -> str:
     return url + ("&" if args else "?") + "page="
 
 
+def holds(*roles: Role) -> bool:
+    """Whether the signed-in user holds one of `roles` at some unit: what a page offers them (a button to draft
+    a nomination, the bulk bar of reviews), so that nobody is shown a button that leads to a refusal."""
+    return current_user.is_authenticated and bool(permissions.role_units(current_user, *roles))
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(vn_datetime=vn_datetime, vn_date=vn_date, filesize=filesize)
     app.jinja_env.globals.update(
@@ -52,4 +59,5 @@ def register_template_helpers(app: Flask) -> None:
         NomineeKind=NomineeKind,
         DECISION_STATES=DECISION_STATES,
         page_url_prefix=page_url_prefix,
+        holds=holds,
     )

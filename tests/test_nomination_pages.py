@@ -386,3 +386,14 @@ def test_a_returned_nomination_shows_why_where_the_clerk_fixes_it(world, client,
     nominations.perform(world.clerk_c1, _reload(nomination), "submit")
     db.session.commit()
     assert "data-return-reason" not in client.get(f"/nominations/{nomination.id}").text  # sent again: no notice
+
+
+def test_each_role_is_offered_only_what_it_may_do_on_the_lists(world, client, auth):
+    create_nomination(world, state=State.submitted)
+    draft_button, bulk_bar = "+ Lập hồ sơ đề nghị", 'name="action"'
+    for username, drafts, reviews in (("clerk_c1", True, False), ("reviewer_c1", False, True), ("admin", False, False)):
+        auth.login(username)
+        inbox, listing = client.get("/").text, client.get("/nominations/").text
+        assert (draft_button in inbox, draft_button in listing) == (drafts, drafts), username
+        assert (bulk_bar in listing, 'name="ids"' in listing) == (reviews, reviews), username
+        auth.logout()
