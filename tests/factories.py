@@ -100,6 +100,27 @@ def build_world() -> SimpleNamespace:
     return w
 
 
+CLOSED_CAMPAIGN = "Tổng kết 10 năm phong trào Toàn dân bảo vệ ANTQ giai đoạn 2014–2023"
+CLOSED_MESSAGE = f"Đợt thi đua “{CLOSED_CAMPAIGN}” đã hết hạn nhận đề nghị (15/05/2023)."
+
+
+def closed_campaign(w):
+    """A campaign of the district whose nominations closed on 15/05/2023, as the demo's 10-year review did."""
+    campaign = admin.save_campaign(
+        w.root,
+        {
+            "title": CLOSED_CAMPAIGN,
+            "owner_unit_id": w.d.id,
+            "starts_on": "2014-01-01",
+            "ends_on": "2023-12-31",
+            "nomination_deadline": "2023-05-15",
+            "award_form_ids": [w.form_d.id],
+        },
+    )
+    db.session.commit()
+    return campaign
+
+
 def make_user(username, roles, password=PASSWORD):
     return admin.create_user(
         admin.system_actor(),

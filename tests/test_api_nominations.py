@@ -1,6 +1,6 @@
 """Nominations through the API: the list, editing, the workflow actions and who may take them, history, bulk."""
 
-from tests.factories import create_nomination, make_user, nomination_data
+from tests.factories import CLOSED_MESSAGE, closed_campaign, create_nomination, make_user, nomination_data
 from workflow.extensions import db
 from workflow.services import STALE
 from workflow.states import State
@@ -86,6 +86,18 @@ def test_business_rules_of_creation_come_from_the_service(api, world):
     assert error(other_unit)["fields"] == {"unit_id": "Bạn không được lập hồ sơ cho đơn vị này."}
     other_tree = api("clerk_c1").post("/nominations", json=nomination_data(world, world.q1))
     assert error(other_tree)["fields"] == {"unit_id": "Bạn không được lập hồ sơ cho đơn vị này."}  # never named
+
+
+def test_a_campaign_past_its_deadline_is_refused_on_the_campaign_field(api, world):
+    closed = closed_campaign(world)
+    clerk = api("clerk_c1")
+    response = clerk.post("/nominations", json=nomination_data(world, campaign=closed))
+    assert response.status_code == 422
+    assert error(response)["fields"] == {"campaign_id": CLOSED_MESSAGE}
+    nomination = new_nomination(clerk, world)
+    moved = clerk.patch(f"/nominations/{nomination['id']}", json={"version": 1, "campaign_id": closed.id})
+    assert moved.status_code == 422 and error(moved)["fields"] == {"campaign_id": CLOSED_MESSAGE}
+    assert clerk.nomination(nomination["id"])["campaign_id"] == world.campaign_d.id
 
 
 def test_the_list_is_scoped_filtered_and_paginated(api, world):

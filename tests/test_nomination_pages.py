@@ -3,11 +3,12 @@
 import html
 import re
 import unicodedata
+from datetime import date
 
 from tests import pages
-from tests.factories import create_nomination, nomination_data
+from tests.factories import CLOSED_CAMPAIGN, CLOSED_MESSAGE, closed_campaign, create_nomination, nomination_data
 from workflow.extensions import db
-from workflow.models import Nomination
+from workflow.models import Campaign, Nomination
 from workflow.services import admin, nominations
 from workflow.states import State
 
@@ -202,6 +203,52 @@ def test_an_award_form_outside_the_users_scope_is_not_a_valid_choice(world, clie
     page = client.post("/nominations/new", data=_form(world, award_form_id=world.form_q.id))
     assert page.status_code == 422
     assert "Lựa chọn không hợp lệ." in page.text
+
+
+def test_a_new_nomination_offers_only_open_campaigns_and_a_closed_one_is_refused_keeping_what_was_typed(
+    world, client, auth
+):
+    closed_campaign(world)
+    auth.login("clerk_c1")
+    form = client.get("/nominations/new").text
+    assert world.campaign_d.title in form and CLOSED_CAMPAIGN not in form
+
+    closed = db.session.scalar(db.select(Campaign.id).where(Campaign.title == CLOSED_CAMPAIGN))
+    typed = _form(world, campaign_id=closed, nominee_name="Tên đã gõ", achievements="Thành tích đã gõ")
+    page = client.post("/nominations/new", data=typed)
+    assert page.status_code == 422
+    assert re.search(rf'class="invalid-feedback[^"]*">{re.escape(CLOSED_MESSAGE)}<', page.text)
+    assert 'value="Tên đã gõ"' in page.text and "Thành tích đã gõ" in page.text
+    other_line = client.post("/nominations/new", data=typed | {"campaign_id": world.campaign_q.id})
+    assert other_line.status_code == 422 and "Lựa chọn không hợp lệ." in other_line.text
+    assert "Bình Thuận" not in other_line.text  # a campaign of another line is never named
+    for nonsense in ("abc", str(2**40), "1" + "0" * 30):
+        assert client.post("/nominations/new", data=typed | {"campaign_id": nonsense}).status_code == 422, nonsense
+    assert db.session.scalar(db.select(db.func.count(Nomination.id))) == 0
+
+
+def test_a_nomination_whose_campaign_has_closed_is_edited_with_its_campaign_kept(world, client, auth):
+    closed = closed_campaign(world)
+    late = nominations.create(world.clerk_c1, _form(world, campaign_id=closed.id), today=date(2023, 5, 10))
+    current = create_nomination(world)
+    auth.login("clerk_c1")
+    page = client.get(f"/nominations/{late.id}/edit")
+    assert CLOSED_CAMPAIGN in page.text
+    saved = client.post(
+        f"/nominations/{late.id}/edit",
+        data=_form(world, campaign_id=closed.id, position="Trưởng thôn") | pages.carried(page),
+    )
+    assert saved.status_code == 302
+    assert (_reload(late).campaign_id, _reload(late).position) == (closed.id, "Trưởng thôn")
+
+    page = client.get(f"/nominations/{current.id}/edit")
+    assert CLOSED_CAMPAIGN not in page.text
+    moved = client.post(
+        f"/nominations/{current.id}/edit", data=_form(world, campaign_id=closed.id) | pages.carried(page)
+    )
+    assert moved.status_code == 422
+    assert re.search(rf'class="invalid-feedback[^"]*">{re.escape(CLOSED_MESSAGE)}<', moved.text)
+    assert _reload(current).campaign_id == world.campaign_d.id
 
 
 def test_buttons_show_only_what_the_user_may_do_now(world, client, auth):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.factories import create_nomination
+from tests.factories import CLOSED_MESSAGE, closed_campaign, create_nomination, nomination_data
 from workflow import machine
 from workflow.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from workflow.extensions import db
@@ -411,6 +411,43 @@ def test_submitting_after_the_campaign_deadline_is_refused(world):
     assert nomination.state == "draft"
     nominations.perform(world.clerk_c1, nomination, "submit", today=date.today())
     assert nomination.state == "submitted"
+
+
+def test_a_nomination_is_drafted_only_in_a_campaign_still_open_and_never_moved_into_a_closed_one(world):
+    closed = closed_campaign(world)
+    assert nominations.campaigns_offered(world.clerk_c1) == [world.campaign_d]
+    assert nominations.campaigns_offered(world.clerk_c1, today=date(2023, 5, 15)) == [world.campaign_d, closed]
+    with pytest.raises(ValidationError) as refused:
+        nominations.create(world.clerk_c1, nomination_data(world, campaign=closed))
+    assert refused.value.fields == {"campaign_id": CLOSED_MESSAGE}
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(Nomination.id))) == 0
+
+    nomination = create_nomination(world)
+    with pytest.raises(ValidationError) as moved:
+        nominations.update(world.clerk_c1, nomination, {"campaign_id": closed.id}, version=nomination.version)
+    assert moved.value.fields == {"campaign_id": CLOSED_MESSAGE}
+    db.session.rollback()
+    assert db.session.get(Nomination, nomination.id).campaign_id == world.campaign_d.id
+
+
+def test_a_nomination_whose_campaign_has_closed_keeps_it_while_its_other_fields_are_edited(world):
+    closed = closed_campaign(world)
+    nomination = nominations.create(
+        world.clerk_c1,
+        nomination_data(world, campaign=closed),
+        today=date(2023, 5, 15),  # its last day
+    )
+    db.session.commit()
+    assert nominations.campaigns_offered(world.clerk_c1, nomination.campaign) == [world.campaign_d, closed]
+
+    nominations.update(world.clerk_c1, nomination, {"position": "Trưởng thôn"}, version=nomination.version)
+    db.session.commit()
+    assert (nomination.campaign_id, nomination.position) == (closed.id, "Trưởng thôn")
+    nominations.update(world.clerk_c1, nomination, {"campaign_id": world.campaign_d.id}, version=nomination.version)
+    db.session.commit()
+    with pytest.raises(ValidationError, match="đã hết hạn nhận đề nghị"):  # once left, not chosen again
+        nominations.update(world.clerk_c1, nomination, {"campaign_id": closed.id}, version=nomination.version)
 
 
 @pytest.mark.parametrize("shape_name", SHAPES)

@@ -209,7 +209,7 @@ def load(today: date | None = None) -> None:
         },
     )
 
-    def nominate(clerk, campaign, form, unit, kind, name, position="", achievements=None):
+    def nominate(clerk, campaign, form, unit, kind, name, position="", achievements=None, day=today):
         return nominations.create(
             users[clerk],
             {
@@ -224,6 +224,7 @@ def load(today: date | None = None) -> None:
                 "tích cực tuyên truyền, vận động Nhân dân tham gia phong trào, "
                 "phát hiện, tố giác tội phạm, giữ vững an ninh, trật tự địa bàn.",
             },
+            today=day,
         )
 
     def walk(nomination, *steps, day=today):
@@ -236,7 +237,7 @@ def load(today: date | None = None) -> None:
     for unit, name in SEED_003_COLLECTIVES:
         clerk, approver = clerks[unit]
         walk(
-            nominate(clerk, tongket, forms["LD-LDG"], unit, "collective", name),
+            nominate(clerk, tongket, forms["LD-LDG"], unit, "collective", name, day=may_2023),
             (clerk, "submit"),
             (approver, "approve"),
             ("ld.huyen", "approve"),
@@ -245,7 +246,7 @@ def load(today: date | None = None) -> None:
     for unit, name, position in SEED_003_INDIVIDUALS:
         clerk, approver = clerks[unit]
         walk(
-            nominate(clerk, tongket, forms["LD-LDG"], unit, "individual", name, position),
+            nominate(clerk, tongket, forms["LD-LDG"], unit, "individual", name, position, day=may_2023),
             (clerk, "submit"),
             (approver, "approve"),
             ("ld.huyen", "approve"),

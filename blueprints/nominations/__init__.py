@@ -124,7 +124,7 @@ def edit(nomination_id: int):
     if request.method == "GET":  # a save is refused by the service, on the form, with what was typed kept
         nominations.require_editable(current_user, nomination)
     form = NominationForm(obj=nomination)
-    form.fill_choices(current_user)
+    form.fill_choices(current_user, nomination)
     if request.method == "GET":
         form.version.data = nomination.version
     if form.saved(lambda: _update(form, nomination), saved_copy=lambda: _stored(nomination)):
@@ -135,7 +135,7 @@ def edit(nomination_id: int):
 
 def _stored(nomination) -> NominationForm:
     form = NominationForm(formdata=None, obj=nomination)
-    form.fill_choices(current_user)
+    form.fill_choices(current_user, nomination)
     return form
 
 

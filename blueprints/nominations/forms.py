@@ -4,16 +4,24 @@ from flask_wtf.file import MultipleFileField
 from markupsafe import Markup
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from blueprints.admin.forms import UnitField
+from blueprints.admin.forms import BAD_CHOICE, UnitField, optional_int
 from blueprints.forms import EditForm, Form
+from workflow.errors import NotFound
 from workflow.services import admin, nominations
 from workflow.states import REVIEW_ACTIONS, NomineeKind
 
 
 class NominationForm(EditForm):
-    campaign_id = SelectField("Đợt thi đua", coerce=int, validators=[DataRequired("Chọn đợt thi đua.")])
+    # The campaigns still open. One that closed after the page was opened goes on to the service, which says so.
+    campaign_id = SelectField(
+        "Đợt thi đua",
+        coerce=optional_int,
+        validate_choice=False,
+        invalid_value_message=BAD_CHOICE,
+        validators=[DataRequired("Chọn đợt thi đua.")],
+    )
     award_form_id = SelectField(
         "Hình thức khen thưởng", coerce=int, validators=[DataRequired("Chọn hình thức khen thưởng.")]
     )
@@ -45,13 +53,26 @@ class NominationForm(EditForm):
 
     field_aliases = {"file": "files"}
 
-    def fill_choices(self, actor) -> None:
-        self.campaign_id.choices = [SelectChoice(c.id, c.title) for c in admin.visible_campaigns(actor)]
+    def fill_choices(self, actor, nomination=None) -> None:
+        """The choices for a new nomination, or for `nomination`, whose own campaign stays offered once closed."""
+        offered = nominations.campaigns_offered(actor, nomination.campaign if nomination else None)
+        self.campaign_id.choices = [SelectChoice(c.id, c.title) for c in offered]
+        self._actor = actor
         self.award_form_id.choices = [
             SelectChoice(f.id, f.name, optgroup=f"Do {f.owner_unit.name} tặng")
             for f in admin.visible_award_forms(actor)
         ]
         self.unit_id.fill(actor)
+
+    def validate_campaign_id(self, field) -> None:
+        """A campaign not offered is judged by the service if the user sees it (it closed meanwhile: the service
+        says so); one they do not see is no valid choice, and its unit is never named."""
+        if field.data in {choice.value for choice in field.choices}:
+            return
+        try:
+            admin.get_campaign(self._actor, field.data)
+        except NotFound:
+            raise ValidationError(BAD_CHOICE) from None
 
     def service_data(self) -> dict:
         return {name: getattr(self, name).data for name in nominations.EDITABLE_FIELDS}

@@ -14,7 +14,7 @@ from workflow.errors import Conflict, DomainError, ValidationError
 from workflow.extensions import db
 from workflow.models import AwardForm, Campaign, Nomination, Unit, User
 from workflow.permissions import require
-from workflow.services import STALE, action_named, check_version, flush, stale_as_conflict
+from workflow.services import STALE, action_named, admin, check_version, flush, stale_as_conflict
 from workflow.states import USER_ACTIONS, Action, NomineeKind, Role, State
 from workflow.text import clean, fold
 
@@ -35,9 +35,10 @@ def get(actor: User, nomination_id: int) -> Nomination:
     return permissions.require_visible(actor, db.session.get(Nomination, nomination_id))
 
 
-def create(actor: User, data: Mapping[str, Any]) -> Nomination:
-    """Draft a nomination for a unit in the actor's scope. Raises ValidationError, PermissionDenied."""
-    values = _validated(actor, data)
+def create(actor: User, data: Mapping[str, Any], *, today: date | None = None) -> Nomination:
+    """Draft a nomination for a unit in the actor's scope, in a campaign still taking nominations `today` (the
+    office's by default). Raises ValidationError, PermissionDenied."""
+    values = _validated(actor, data, today or clock.today())
     nomination = Nomination(created_by_id=actor.id, state=State.draft.value, **values)
     nomination.review_chain = machine.derive_chain(nomination.unit, nomination.award_form)
     nomination.awaiting_role, nomination.awaiting_unit_id = machine.awaiting(nomination)
@@ -48,20 +49,32 @@ def create(actor: User, data: Mapping[str, Any]) -> Nomination:
     return nomination
 
 
-def update(actor: User, nomination: Nomination, data: Mapping[str, Any], *, version: int | None) -> Nomination:
-    """Edit a draft or returned nomination. Raises Conflict when stale or not editable."""
+def update(
+    actor: User, nomination: Nomination, data: Mapping[str, Any], *, version: int | None, today: date | None = None
+) -> Nomination:
+    """Edit a draft or returned nomination; its campaign, once past the deadline, is kept but not chosen anew.
+    Raises Conflict when stale or not editable, ValidationError."""
     require_editable(actor, nomination)
     check_version(nomination.version, version)
     merged = {name: getattr(nomination, name) for name in EDITABLE_FIELDS} | {
         key: value for key, value in data.items() if key in EDITABLE_FIELDS
     }
-    for name, value in _validated(actor, merged).items():
+    for name, value in _validated(actor, merged, today or clock.today(), kept=nomination.campaign_id).items():
         setattr(nomination, name, value)
     nomination.review_chain = machine.derive_chain(nomination.unit, nomination.award_form)
     nomination.awaiting_role, nomination.awaiting_unit_id = machine.awaiting(nomination)
     machine.record(nomination, Action.edit, actor=actor, from_state=nomination.state)
     flush()
     return nomination
+
+
+def campaigns_offered(actor: User, current: Campaign | None = None, *, today: date | None = None) -> list[Campaign]:
+    """The campaigns a nomination may be filed in: those on the actor's line still taking nominations `today` (the
+    office's by default), newest first, and `current`, a nomination's own even once closed: editing its other
+    fields never fails on it."""
+    today = today or clock.today()
+    offered = [c for c in admin.visible_campaigns(actor) if c.is_open_on(today) or c == current]
+    return offered if current is None or current in offered else [*offered, current]
 
 
 def require_drafter(actor: User) -> None:
@@ -208,9 +221,7 @@ def available_actions(actor: User, nomination: Nomination) -> list[Action]:
 def _prepare_submission(actor: User, nomination: Nomination, today: date) -> None:
     campaign = nomination.campaign
     if not campaign.is_open_on(today):
-        raise ValidationError(
-            f"Đợt thi đua “{campaign.title}” đã hết hạn nhận đề nghị ({campaign.nomination_deadline:%d/%m/%Y})."
-        )
+        raise ValidationError(_closed(campaign))
     if not nomination.achievements.strip():
         raise ValidationError(
             "Chưa có tóm tắt thành tích: cần nhập trước khi gửi.",
@@ -220,8 +231,13 @@ def _prepare_submission(actor: User, nomination: Nomination, today: date) -> Non
     nomination.submitted_by_id = actor.id
 
 
-def _validated(actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Check and normalise the editable fields. Collects every field error before raising."""
+def _closed(campaign: Campaign) -> str:
+    return f"Đợt thi đua “{campaign.title}” đã hết hạn nhận đề nghị ({campaign.nomination_deadline:%d/%m/%Y})."
+
+
+def _validated(actor: User, data: Mapping[str, Any], today: date, *, kept: int | None = None) -> dict[str, Any]:
+    """Check and normalise the editable fields; the campaign must take nominations `today` unless it is `kept` (the
+    nomination's own). Collects every field error before raising."""
     errors: dict[str, str] = {}
     unit = _load(Unit, data.get("unit_id"), "unit_id", "Đơn vị", errors)
     campaign = _load(Campaign, data.get("campaign_id"), "campaign_id", "Đợt thi đua", errors)
@@ -245,6 +261,8 @@ def _validated(actor: User, data: Mapping[str, Any]) -> dict[str, Any]:
         errors["unit_id"] = "Bạn không được lập hồ sơ cho đơn vị này."
     elif unit and campaign and not campaign.owner_unit.contains(unit):  # names the unit: only one of the actor's
         errors["campaign_id"] = f"Đợt thi đua này của {campaign.owner_unit.name}, không áp dụng cho {unit.name}."
+    if campaign and "campaign_id" not in errors and campaign.id != kept and not campaign.is_open_on(today):
+        errors["campaign_id"] = _closed(campaign)
     if campaign and award_form and award_form not in campaign.award_forms:
         errors["award_form_id"] = "Đợt thi đua này không xét hình thức khen thưởng đã chọn."
     if award_form and "nominee_kind" not in errors and not award_form.accepts(kind):
