@@ -7,10 +7,12 @@ from typing import TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FileField, HiddenField
+from wtforms.validators import Length
 
 from workflow.errors import Conflict, StaleVersion, ValidationError
 from workflow.extensions import db
 from workflow.services import attachments
+from workflow.text import grouped
 
 T = TypeVar("T")
 
@@ -42,6 +44,12 @@ VIETNAMESE = {
     "Invalid CSRF Token.": "Mã bảo vệ biểu mẫu không hợp lệ. Vui lòng tải lại trang.",
     "CSRF failed.": "Kiểm tra bảo vệ biểu mẫu thất bại. Vui lòng tải lại trang.",
 }
+
+
+def at_most(limit: int, message: str | None = None) -> Length:
+    """At most `limit` characters, said with the limit written the Vietnamese way ("Tối đa 20.000 ký tự.", where
+    WTForms' own message would print 20000)."""
+    return Length(max=limit, message=message or f"Tối đa {grouped(limit)} ký tự.")
 
 
 class VietnameseTranslations:

@@ -199,6 +199,37 @@ def test_bad_figures_are_422_with_a_vietnamese_message_per_figure(api, world, pe
     assert api("clerk_c1").get("/reports").get_json()["total"] == 0
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("abc", "phải là một số, ví dụ 35 hoặc 1.250."),
+        ("1.2.3", "phải là một số, ví dụ 35 hoặc 1.250."),
+        ("12,5", "phải là số nguyên (không có phần thập phân)."),
+        ("0.75", "phải là số nguyên (không có phần thập phân)."),
+        (12.5, "phải là số nguyên (không có phần thập phân)."),
+        ("99999999999999999999", "số quá lớn (tối đa 2.000.000.000)."),
+        ("-4", "không được là số âm."),
+    ],
+)
+def test_each_wrong_figure_is_told_what_is_wrong_with_it(api, world, period, typed, message):
+    response = api("clerk_c1").post(
+        "/reports", json={"period_id": period.id, "unit_id": world.c1.id, "values": {"TB_TIN": typed}}
+    )
+    assert response.status_code == 422
+    assert error(response)["fields"] == {"values.TB_TIN": f"Tin báo, tố giác tội phạm nhân dân cung cấp: {message}"}
+
+
+def test_a_message_keeps_the_commas_of_the_indicators_name(api, world, period):
+    """Numbers are written with dots (1.250); the name they follow keeps its own commas."""
+    response = api("clerk_c1").post(
+        "/reports",
+        json={"period_id": period.id, "unit_id": world.c1.id, "values": {"AT_XA": {"value": 1500, "total": 1200}}},
+    )
+    assert error(response)["fields"] == {
+        "values.AT_XA": "Xã, phường, thị trấn đạt chuẩn: số đạt chuẩn (1.500) không được lớn hơn tổng số (1.200)."
+    }
+
+
 def test_a_bad_edit_of_the_figures_changes_nothing(api, world, period):
     clerk = api("clerk_c1")
     report = new_report(clerk, period, world.c1, values={"TB_TIN": 4})
@@ -207,7 +238,7 @@ def test_a_bad_edit_of_the_figures_changes_nothing(api, world, period):
     )
     assert response.status_code == 422
     assert error(response)["fields"] == {
-        "values.TB_TIN": "Tin báo, tố giác tội phạm nhân dân cung cấp: phải là số nguyên (không có phần thập phân)."
+        "values.TB_TIN": "Tin báo, tố giác tội phạm nhân dân cung cấp: phải là một số, ví dụ 35 hoặc 1.250."
     }
     unchanged = read(clerk, report["id"])
     assert (unchanged["results"], unchanged["values"], unchanged["version"]) == (

@@ -1,4 +1,4 @@
-"""Vietnamese text handling: NFC storage and a diacritic-free search key."""
+"""Vietnamese text handling: NFC storage, a diacritic-free search key, numbers written the Vietnamese way."""
 
 import re
 import unicodedata
@@ -20,3 +20,8 @@ def fold(value: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", str(value).replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def grouped(number: int) -> str:
+    """A whole number with its thousands marked the Vietnamese way: 20000 → '20.000'."""
+    return f"{number:,}".replace(",", ".")

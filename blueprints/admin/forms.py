@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.forms import Form as PageForm
+from blueprints.forms import at_most
 from workflow import permissions
 from workflow.models import AwardForm, Campaign, Unit, User
 from workflow.models.base import INT_MAX
@@ -130,9 +131,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 def issuer_field(key: str, label: str, default: str | None = None) -> StringField:
     limit = admin.ISSUER_FIELDS[key][1]
-    return StringField(
-        label, default=default, validators=[Optional(), Length(max=limit, message=f"Tối đa {limit} ký tự.")]
-    )
+    return StringField(label, default=default, validators=[Optional(), at_most(limit)])
 
 
 def date_field(label: str, required: bool = True) -> DateField:
@@ -300,9 +299,7 @@ class AwardFormForm(PageForm):
         choices=[SelectChoice(k.value, k.title) for k in NomineeKind],
         invalid_choice_message=BAD_CHOICE,
     )
-    criteria = TextAreaField(
-        "Tiêu chuẩn, điều kiện", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 8}
-    )
+    criteria = TextAreaField("Tiêu chuẩn, điều kiện", validators=[Optional(), at_most(20_000)], render_kw={"rows": 8})
     # Thông tin ra quyết định: what every decision awarding this form starts from.
     parent_body = issuer_field("parent_body", "Cơ quan chủ quản (dòng trên)")
     issuing_body = issuer_field("issuing_body", "Cơ quan ban hành")
@@ -344,7 +341,7 @@ class CampaignForm(PageForm):
     award_form_ids = MultiCheckboxField(
         "Hình thức khen thưởng áp dụng", coerce=int, invalid_choice_message=BAD_CHOICE, invalid_value_message=BAD_CHOICE
     )
-    description = TextAreaField("Nội dung, yêu cầu", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 6})
+    description = TextAreaField("Nội dung, yêu cầu", validators=[Optional(), at_most(20_000)], render_kw={"rows": 6})
 
     def fill_choices(self, actor: User, campaign: Campaign | None = None) -> None:
         """Owners as UnitField offers them. Award forms: all the actor sees while they are few; past that, those a

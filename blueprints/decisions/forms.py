@@ -1,9 +1,9 @@
 from flask import request
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from blueprints.forms import EditForm, Form
+from blueprints.forms import EditForm, Form, at_most
 from workflow.services import decisions
 
 SIGNING_FORMS = [
@@ -16,7 +16,7 @@ SIGNING_FORMS = [
 
 def _text(label: str, limit: int = 255, rows: int | None = None):
     field = TextAreaField if rows else StringField
-    return field(label, validators=[Optional(), Length(max=limit)], render_kw={"rows": rows} if rows else None)
+    return field(label, validators=[Optional(), at_most(limit)], render_kw={"rows": rows} if rows else None)
 
 
 class ComposeForm(Form):
@@ -64,5 +64,5 @@ class ActionForm(Form):
 
 
 class RevokeForm(Form):
-    reason = TextAreaField("Lý do thu hồi (bắt buộc)", validators=[Length(max=5000)], render_kw={"rows": 3})
+    reason = TextAreaField("Lý do thu hồi (bắt buộc)", validators=[at_most(5000)], render_kw={"rows": 3})
     version = HiddenField()

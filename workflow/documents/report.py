@@ -10,6 +10,7 @@ from workflow.documents import vietnamese as vn
 from workflow.documents.context import unsigned_header
 from workflow.documents.render import render
 from workflow.states import IndicatorKind, Level, PeriodKind
+from workflow.text import grouped
 
 MOVEMENT = "phong trào Toàn dân bảo vệ an ninh Tổ quốc"
 NARRATIVE = ("results", "shortcomings", "lessons", "proposals")
@@ -90,9 +91,9 @@ def _figure(indicator, value: int, total: int | None) -> dict:
     total = (total or 0) if is_ratio else 0
     percent = _percent(value, total) if is_ratio else ""
     if is_ratio:
-        text = f"{number_text(value)}/{number_text(total)}" + (f" ({percent})" if percent else "")
+        text = f"{grouped(value)}/{grouped(total)}" + (f" ({percent})" if percent else "")
     else:
-        text = number_text(value)
+        text = grouped(value)
     return {
         "code": vn.line(indicator.code),
         "name": vn.line(indicator.name),
@@ -103,11 +104,6 @@ def _figure(indicator, value: int, total: int | None) -> dict:
         "percent": percent,
         "value_text": text,
     }
-
-
-def number_text(value: int) -> str:
-    """'35.000': thousands grouped with a dot, as Vietnamese documents write them."""
-    return f"{value:,}".replace(",", ".")
 
 
 def _percent(value: int, total: int) -> str:

@@ -17,7 +17,7 @@ from workflow.permissions import require
 from workflow.services import action_named, check_version, flush
 from workflow.services.reports import indicators as catalogue
 from workflow.states import REPORT_ACTIONS, Action, ReportState
-from workflow.text import clean
+from workflow.text import clean, grouped
 
 NARRATIVE = {
     "results": "Kết quả thực hiện",
@@ -29,6 +29,7 @@ NARRATIVE_MAX = 50_000
 FIGURE_MAX = 2_000_000_000  # inside a 32-bit integer column, far beyond any real count
 # "35000", "35.000", "35,000" and "35 000" are the same whole number; "1,5" is not a count at all.
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+_DECIMAL = re.compile(r"^-?\d+[.,]\d+$")  # a number with a fractional part, after grouped whole numbers are read
 
 
 def get(actor: User, report_id) -> Report:
@@ -211,7 +212,7 @@ def _apply(report: Report, data: Mapping[str, Any]) -> None:
         if key in data:
             texts[key] = clean(data.get(key))
             if len(texts[key]) > NARRATIVE_MAX:
-                errors[key] = f"{label}: tối đa {NARRATIVE_MAX:,} ký tự.".replace(",", ".")
+                errors[key] = f"{label}: tối đa {grouped(NARRATIVE_MAX)} ký tự."
     values = _figures(data.get("values"), errors) if "values" in data else None
     if errors:
         raise ValidationError("Báo cáo chưa hợp lệ: " + "; ".join(errors.values()), fields=errors)
@@ -253,9 +254,7 @@ def _figures(raw: Any, errors: dict[str, str]) -> dict[Indicator, tuple[int, int
                 errors[key] = f"{indicator.name}: cần nhập cả số đạt chuẩn và tổng số."
             elif value is not None and total is not None and value > total:
                 errors[f"values.{code}"] = (
-                    f"{indicator.name}: số đạt chuẩn ({value:,}) không được lớn hơn tổng số ({total:,}).".replace(
-                        ",", "."
-                    )
+                    f"{indicator.name}: số đạt chuẩn ({grouped(value)}) không được lớn hơn tổng số ({grouped(total)})."
                 )
         if value is not None and f"values.{code}" not in errors and f"values.{code}.total" not in errors:
             result[indicator] = (value, total)
@@ -268,21 +267,23 @@ def _count(raw: Any, key: str, label: str, errors: dict[str, str]) -> int | None
         return None
     if isinstance(raw, bool):
         raw = "x"
+    text = clean(str(raw))
     if isinstance(raw, int):
         number = raw
     else:
-        text = clean(str(raw))
         if _GROUPED.match(text):
             text = re.sub(r"[.,\s]", "", text)
         number = int(text) if text.isascii() and text.isdigit() else None
-        if number is None and text.lstrip("-").isdigit():
+        if number is None and text.lstrip("-").isascii() and text.lstrip("-").isdigit():
             number = -1
-    if number is None:
+    if number is None and (isinstance(raw, float) or _DECIMAL.match(text)):
         errors[key] = f"{label}: phải là số nguyên (không có phần thập phân)."
+    elif number is None:
+        errors[key] = f"{label}: phải là một số, ví dụ 35 hoặc 1.250."
     elif number < 0:
         errors[key] = f"{label}: không được là số âm."
     elif number > FIGURE_MAX:
-        errors[key] = f"{label}: số quá lớn."
+        errors[key] = f"{label}: số quá lớn (tối đa {grouped(FIGURE_MAX)})."
     else:
         return number
     return None
