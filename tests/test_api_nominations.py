@@ -362,3 +362,9 @@ def test_a_page_of_the_list_costs_the_same_queries_for_one_nomination_or_many(ap
     with count_queries() as four:
         assert reviewer.get("/nominations").get_json()["total"] == 4
     assert len(four) == len(one)
+
+
+def test_a_text_too_long_says_the_limit_and_the_length_the_vietnamese_way(api, world):
+    response = api("clerk_c1").post("/nominations", json=nomination_data(world) | {"achievements": "x" * 20_001})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]["achievements"] == "Tối đa 20.000 ký tự (đang có 20.001)."

@@ -444,3 +444,10 @@ def test_each_role_is_offered_only_what_it_may_do_on_the_lists(world, client, au
         assert (draft_button in inbox, draft_button in listing) == (drafts, drafts), username
         assert (bulk_bar in listing, 'name="ids"' in listing) == (reviews, reviews), username
         auth.logout()
+
+
+def test_a_text_too_long_is_told_its_limit_written_the_vietnamese_way(world, client, auth):
+    auth.login("clerk_c1")
+    page = client.post("/nominations/new", data=_form(world, achievements="x" * 20_001))
+    assert page.status_code == 422
+    assert "Tối đa 20.000 ký tự." in page.text

@@ -4,10 +4,10 @@ from flask_wtf.file import MultipleFileField
 from markupsafe import Markup
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from blueprints.admin.forms import BAD_CHOICE, UnitField, optional_int
-from blueprints.forms import EditForm, Form
+from blueprints.forms import EditForm, Form, at_most
 from workflow.errors import NotFound
 from workflow.services import admin, nominations
 from workflow.states import REVIEW_ACTIONS, NomineeKind
@@ -41,12 +41,10 @@ class NominationForm(EditForm):
         validators=[DataRequired("Chọn tập thể hoặc cá nhân.")],
     )
     nominee_name = StringField(
-        "Tên tập thể / Họ và tên cá nhân", validators=[DataRequired("Vui lòng nhập tên."), Length(max=500)]
+        "Tên tập thể / Họ và tên cá nhân", validators=[DataRequired("Vui lòng nhập tên."), at_most(500)]
     )
-    position = StringField("Chức vụ, đơn vị công tác (với cá nhân)", validators=[Optional(), Length(max=500)])
-    achievements = TextAreaField(
-        "Tóm tắt thành tích", validators=[Optional(), Length(max=20_000)], render_kw={"rows": 8}
-    )
+    position = StringField("Chức vụ, đơn vị công tác (với cá nhân)", validators=[Optional(), at_most(500)])
+    achievements = TextAreaField("Tóm tắt thành tích", validators=[Optional(), at_most(20_000)], render_kw={"rows": 8})
     files = MultipleFileField(
         "Tệp đính kèm (báo cáo thành tích, biên bản họp xét…): PDF, DOCX, JPG, PNG; tối đa 10 MB mỗi tệp"
     )
@@ -79,7 +77,7 @@ class NominationForm(EditForm):
 
 
 class ActionForm(Form):
-    comment = TextAreaField("Lý do / ý kiến", validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
+    comment = TextAreaField("Lý do / ý kiến", validators=[Optional(), at_most(5000)], render_kw={"rows": 3})
     version = HiddenField()
 
 

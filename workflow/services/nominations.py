@@ -16,7 +16,7 @@ from workflow.models import AwardForm, Campaign, Nomination, Unit, User
 from workflow.permissions import require
 from workflow.services import STALE, action_named, admin, check_version, flush, stale_as_conflict
 from workflow.states import USER_ACTIONS, Action, NomineeKind, Role, State
-from workflow.text import clean, fold
+from workflow.text import clean, fold, grouped
 
 NAME_MAX, POSITION_MAX, ACHIEVEMENTS_MAX = 500, 500, 20_000
 EDITABLE_FIELDS = (
@@ -256,7 +256,7 @@ def _validated(actor: User, data: Mapping[str, Any], today: date, *, kept: int |
         ("achievements", achievements, ACHIEVEMENTS_MAX),
     ):
         if len(value) > limit:
-            errors[key] = f"Tối đa {limit:,} ký tự (đang có {len(value):,}).".replace(",", ".")
+            errors[key] = f"Tối đa {grouped(limit)} ký tự (đang có {grouped(len(value))})."
     if unit and not permissions.can_manage_for(actor, unit):
         errors["unit_id"] = "Bạn không được lập hồ sơ cho đơn vị này."
     elif unit and campaign and not campaign.owner_unit.contains(unit):  # names the unit: only one of the actor's
