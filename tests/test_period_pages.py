@@ -247,3 +247,26 @@ def test_a_district_admin_only_views_the_catalogue(world, client, auth):
     data = _indicator_form(code="TB_TIN", name="Đổi tên")
     assert client.post(f"/admin/indicators/{indicator.id}/edit", data=data).status_code == 403
     assert _indicator("TB_TIN").name == indicator.name and _indicator("TB_LUA_DAO") is None
+
+
+def test_a_year_or_half_year_review_opened_twice_over_the_same_days_is_refused(world, client, auth):
+    auth.login("secretariat_d")
+    assert client.post("/reports/periods/new", data=_period_form(world)).status_code == 302
+    again = client.post("/reports/periods/new", data=_period_form(world, title="Tổng kết năm 2026 (mở lại)"))
+    assert again.status_code == 422
+    assert _errors(again) == [
+        "Huyện Lạc Dương đã có kỳ “Tổng kết phong trào Toàn dân bảo vệ ANTQ năm 2026 – Huyện Lạc Dương” "
+        "(01/01/2026 – 31/12/2026) cùng loại, trùng thời gian này: mở kỳ đó thay vì tạo kỳ mới, hoặc chọn loại "
+        "“Sơ kết, tổng kết chuyên đề”."
+    ]
+    assert 'value="Tổng kết năm 2026 (mở lại)"' in again.text and len(_periods()) == 1
+    # The next year, a half-year inside this one, a themed review over the same days, or another unit: all fine.
+    for other in (
+        {"starts_on": "2027-01-01", "ends_on": "2027-12-31", "due_on": "2027-12-15"},
+        {"kind": "half_year", "ends_on": "2026-06-30", "due_on": "2026-06-20"},
+        {"kind": "themed", "title": "Sơ kết chuyên đề năm 2026"},
+    ):
+        assert client.post("/reports/periods/new", data=_period_form(world, **other)).status_code == 302, other
+    [first, *_] = _periods()
+    changed = client.post(f"/reports/periods/{first.id}/edit", data=_period_form(world, due_on="2026-12-20"))
+    assert changed.status_code == 302  # a period is never its own twin

@@ -90,6 +90,11 @@ def save(actor: User, data: Mapping[str, Any], period: ReviewPeriod | None = Non
     if not levels or any(level.value not in allowed for level in levels):
         errors["reporting_levels"] = f"Chọn cấp báo cáo nằm dưới {owner.name}."
     parent = _parent(data.get("parent_id"), owner, errors)
+    if not errors and (twin := _twin(owner, kind, starts, ends, period)):
+        errors["starts_on"] = (
+            f"{owner.name} đã có kỳ “{twin.title}” ({twin.starts_on:%d/%m/%Y} – {twin.ends_on:%d/%m/%Y}) cùng loại, "
+            "trùng thời gian này: mở kỳ đó thay vì tạo kỳ mới, hoặc chọn loại “Sơ kết, tổng kết chuyên đề”."
+        )
     if period is not None and period.owner_unit_id != owner.id and _has_reports(period):
         errors["owner_unit_id"] = "Kỳ đã có báo cáo, không đổi được đơn vị tổng hợp."
     raise_if_errors(errors)
@@ -111,6 +116,27 @@ def _parent(raw_id, owner: Unit, errors: dict[str, str]) -> ReviewPeriod | None:
         errors["parent_id"] = f"Kỳ báo cáo cấp trên phải là kỳ mà {owner.name} có trách nhiệm báo cáo."
         return None
     return parent
+
+
+# A unit reviews each half-year and each year once: a second period of these kinds over the same days is one
+# opened twice by mistake, and every clerk below would be asked for two reports. Phases and themed reviews may
+# overlap (a five-year review spans its years).
+ONCE_PER_SPAN = (PeriodKind.half_year, PeriodKind.year)
+
+
+def _twin(owner: Unit, kind: str, starts, ends, period: ReviewPeriod | None) -> ReviewPeriod | None:
+    """Another period of the unit, of a kind held once per span, whose days overlap these."""
+    if kind not in ONCE_PER_SPAN:
+        return None
+    query = select(ReviewPeriod).where(
+        ReviewPeriod.owner_unit_id == owner.id,
+        ReviewPeriod.kind == kind,
+        ReviewPeriod.starts_on <= ends,
+        ReviewPeriod.ends_on >= starts,
+    )
+    if period is not None and period.id is not None:
+        query = query.where(ReviewPeriod.id != period.id)
+    return db.session.scalars(query.limit(1)).first()
 
 
 def _has_reports(period: ReviewPeriod) -> bool:
