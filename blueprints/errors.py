@@ -4,6 +4,7 @@ Every error rolls the request's transaction back, so a failed action changes not
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from workflow.errors import DomainError
@@ -59,7 +60,20 @@ def http_error(error: HTTPException):
     code, message = HTTP_MESSAGES.get(status, ("error", "Có lỗi."))
     if is_api():
         return error_json(status, code, message, _webargs_fields(error))
-    return render_template("error.html", status=status, message=message), status
+    typed = _typed_text() if isinstance(error, CSRFError) and request.method == "POST" else []
+    return render_template("error.html", status=status, message=message, typed=typed), status
+
+
+# Form fields that carry no one's writing: tokens, versions, choices by id.
+_NOT_TYPED = {"csrf_token", "version", "opened", "then", "ids", "action", "remove", "add"}
+
+
+def _typed_text() -> list[str]:
+    """What a refused form carried that someone wrote (names, summaries, reasons), to show back for copying: a form
+    sent after the session ended (signed out in another tab, expired) fails its CSRF check before any view runs,
+    and would otherwise lose it all."""
+    texts = (value.strip() for key, value in request.form.items(multi=True) if key not in _NOT_TYPED)
+    return list(dict.fromkeys(text for text in texts if any(ch.isalpha() for ch in text)))
 
 
 def _webargs_fields(error: HTTPException) -> dict | None:

@@ -2,6 +2,7 @@
 pages refuses a signed-in browser's request that carries no CSRF token, and changes nothing; the API never takes
 the browser's session cookie at all (bearer tokens only), so a forged cross-site request cannot reach it."""
 
+import html
 import re
 
 import pytest
@@ -66,6 +67,26 @@ def test_a_wrong_csrf_token_is_refused_too(scene):
     response = scene.browser.post("/nominations/new", data=body)
     assert response.status_code == 400 and REFUSED in response.text
     assert route_map.fingerprint() == before
+
+
+def test_a_form_refused_for_its_token_shows_back_what_was_typed(scene):
+    """Signed out in another tab, a session expired: the form's token no longer matches and no view runs. The page
+    says so and shows the text written on the form (not its ids, tokens or versions), ready to copy."""
+    body = route_map.probe("nominations.new", scene.own)["data"] | {
+        "csrf_token": "hết hạn",
+        "nominee_name": "Bùi Thị Hồng Nhung",
+        "achievements": "Vận động giao nộp 3 khẩu súng tự chế;\nphát hiện 2 vụ trộm cắp.",
+        "version": "7",
+    }
+    response = scene.browser.post("/nominations/new", data=body)
+    assert response.status_code == 400 and REFUSED in response.text
+    shown = re.findall(r"<textarea[^>]*readonly[^>]*>([^<]*)</textarea>", response.text)
+    typed = [html.unescape(text) for text in shown]
+    assert "Bùi Thị Hồng Nhung" in typed
+    assert "Vận động giao nộp 3 khẩu súng tự chế;\nphát hiện 2 vụ trộm cắp." in typed
+    assert "7" not in typed and "hết hạn" not in typed and all(not text.isdigit() for text in typed)
+    plain = scene.browser.get("/khong-co-trang-nay")  # any other error page shows nothing of the kind
+    assert "chưa được lưu" not in plain.text
 
 
 def test_the_same_request_with_the_pages_token_goes_through(scene):
