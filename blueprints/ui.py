@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 
 from workflow import clock, permissions
@@ -41,6 +41,13 @@ def page_url_prefix() -> str:
     args.pop("anchor", None)
     url = url_for(request.endpoint, **(request.view_args or {}), **args)
     return url + ("&" if args else "?") + "page="
+
+
+def past_the_end(page):
+    """For a page number past the end of a list counted exactly (a bookmark; the last page of a queue emptied by a
+    bulk approval), a redirect to its last page, filters kept; None otherwise."""
+    last = max(page.pages, 1)
+    return redirect(page_url_prefix() + str(last)) if page.exact and page.page > last else None
 
 
 def holds(*roles: Role) -> bool:

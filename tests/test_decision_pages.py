@@ -379,3 +379,9 @@ def test_the_register_runs_a_constant_number_of_queries(world, client, auth, cou
         page = client.get("/decisions/")
     assert "5 quyết định." in page.text and "05/QĐ-UBND" in page.text
     assert len(many) == len(few)
+
+
+def test_a_register_page_past_the_end_goes_to_its_last_page(world, client, auth):
+    auth.login("secretariat_d")
+    beyond = client.get("/decisions/?q=UBND&page=7")
+    assert beyond.status_code == 302 and beyond.headers["Location"] == "/decisions/?q=UBND&page=1"

@@ -451,3 +451,16 @@ def test_a_text_too_long_is_told_its_limit_written_the_vietnamese_way(world, cli
     page = client.post("/nominations/new", data=_form(world, achievements="x" * 20_001))
     assert page.status_code == 422
     assert "Tối đa 20.000 ký tự." in page.text
+
+
+def test_a_page_past_the_end_of_the_list_goes_to_its_last_page_filters_kept(world, client, auth):
+    for i in range(3):
+        create_nomination(world, state=State.submitted, name=f"Cá nhân {i}")
+    auth.login("reviewer_c1")
+    beyond = client.get("/nominations/?state=submitted&per_page=2&page=9")
+    assert beyond.status_code == 302
+    assert beyond.headers["Location"] == "/nominations/?state=submitted&per_page=2&page=2"
+    assert client.get(beyond.headers["Location"]).status_code == 200
+    empty = client.get("/nominations/?state=awarded&page=4")
+    assert empty.headers["Location"] == "/nominations/?state=awarded&page=1"
+    assert client.get("/nominations/?state=submitted&per_page=2&page=2").status_code == 200

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from blueprints.decisions.files import NO_LIBREOFFICE, send_issued
 from blueprints.decisions.forms import ActionForm, ComposeForm, DecisionForm, RevokeForm
 from blueprints.downloads import send_bytes
+from blueprints.ui import past_the_end
 from workflow import documents
 from workflow.documents import PdfUnavailable
 from workflow.errors import PermissionDenied
@@ -29,9 +30,12 @@ def _signed_in():
 def index():
     q, year, number = request.args.get("q", ""), _int_arg("year"), _int_arg("page", 1)
     found = decisions.register(current_user, q=q, year=year, page=number, per_page=PER_PAGE)
+    page = listing.Page(listing.with_items(found.items), found.total, number, PER_PAGE)
+    if beyond := past_the_end(page):
+        return beyond
     return render_template(
         "decisions/index.html",
-        page=listing.Page(listing.with_items(found.items), found.total, number, PER_PAGE),
+        page=page,
         drafts=listing.with_items(decisions.drafts(current_user)),
         composes=bool(decisions.issuable_award_forms(current_user)),
         q=q,

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from blueprints.downloads import send_bytes
 from blueprints.forms import attach_uploads
 from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm, bulk_fields
+from blueprints.ui import past_the_end
 from workflow import documents, permissions
 from workflow.errors import NotFound
 from workflow.services import admin, attachments, decisions, listing, nominations
@@ -30,6 +31,8 @@ def index():
         per_page=request.args.get("per_page", 25, type=int),
         anchor=listing.Anchor.parse(request.args.get("anchor")),
     )
+    if beyond := past_the_end(page):
+        return beyond
     communes = listing.proposal_communes(current_user)
     return render_template(
         "nominations/index.html",
