@@ -162,7 +162,9 @@ def test_a_nomination_changed_between_reading_and_writing_is_skipped_as_stale_an
     db.session.commit()
 
     def another_reviewer_returns_it_first(conn, cursor, statement, *args):
-        if statement.startswith("UPDATE nominations") and not hasattr(another_reviewer_returns_it_first, "done"):
+        # Just before the batch starts writing: locking its rows (PostgreSQL) or its first UPDATE (SQLite).
+        writing = statement.startswith("UPDATE nominations") or statement.rstrip().endswith("FOR NO KEY UPDATE")
+        if writing and not hasattr(another_reviewer_returns_it_first, "done"):
             another_reviewer_returns_it_first.done = True
             with db.engine.begin() as other:
                 other.execute(
