@@ -464,3 +464,14 @@ def test_a_page_past_the_end_of_the_list_goes_to_its_last_page_filters_kept(worl
     empty = client.get("/nominations/?state=awarded&page=4")
     assert empty.headers["Location"] == "/nominations/?state=awarded&page=1"
     assert client.get("/nominations/?state=submitted&per_page=2&page=2").status_code == 200
+
+
+def test_the_bulk_result_names_each_nomination_it_may_show(world, client, auth):
+    ready = create_nomination(world, state=State.submitted, name="Hoàng Thị Lan")
+    draft = create_nomination(world, name="Đội dân phòng tổ 5")
+    elsewhere = create_nomination(world, world.c2, state=State.submitted, name="Tên của xã khác")
+    auth.login("reviewer_c1")
+    page = client.post("/nominations/bulk", data={"action": "approve", "ids": [ready.id, draft.id, elsewhere.id]})
+    text = pages.text(page)
+    assert f"Hoàng Thị Lan (#{ready.id})" in text and f"Đội dân phòng tổ 5 (#{draft.id})" in text
+    assert "Tên của xã khác" not in text and f"#{elsewhere.id}" in text  # not visible to this reviewer: no name

@@ -130,6 +130,7 @@ def _require_reason(action: Action, comment: str) -> None:
 class BulkResult:
     done: list[int] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict, compare=False)  # of those the actor may see, by id
 
 
 def perform_many(actor: User, ids: Iterable[int], action: str, *, comment: str = "") -> BulkResult:
@@ -147,9 +148,11 @@ def perform_many(actor: User, ids: Iterable[int], action: str, *, comment: str =
     found = _load_many(ids, lean=action != Action.submit)
     skipped: dict[int, str] = {}
     ready: list[Nomination] = []
+    names: dict[int, str] = {}
     for nomination_id in ids:
         try:
             nomination = permissions.require_visible(actor, found.get(nomination_id))
+            names[nomination_id] = nomination.nominee_name
             if action == Action.submit:
                 with db.session.begin_nested():
                     perform(actor, nomination, action, comment=comment)
@@ -163,6 +166,7 @@ def perform_many(actor: User, ids: Iterable[int], action: str, *, comment: str =
     return BulkResult(
         done=[i for i in ids if i not in skipped],
         skipped=[{"id": i, "reason": skipped[i]} for i in ids if i in skipped],
+        names=names,
     )
 
 
