@@ -33,18 +33,34 @@ def badge(page: Page):
     return page.locator(".badge").first
 
 
-def draft_and_submit(page: Page, campaign: str, award_form: str, name: str, attachment: Path) -> str:
-    """The signed-in clerk drafts an individual's nomination with its achievement report and submits it."""
+def draft(
+    page: Page, campaign: str, award_form: str, name: str, *, position="", achievements="", attachment=None
+) -> None:
+    """The signed-in clerk drafts an individual's nomination and saves it; the draft's page is open afterwards."""
     page.get_by_role("link", name="+ Lập hồ sơ đề nghị").first.click()
     page.select_option("#campaign_id", label=campaign)
     page.select_option("#award_form_id", label=award_form)
     page.check("input[value=individual]")
     page.fill("#nominee_name", name)
-    page.fill("#position", "Tổ trưởng tổ tự quản về an ninh, trật tự")
-    page.fill("#achievements", "Vận động Nhân dân giao nộp 3 khẩu súng tự chế; phát hiện, tố giác 2 vụ trộm cắp.")
-    page.set_input_files("#files", attachment)
+    page.fill("#position", position)
+    page.fill("#achievements", achievements)
+    if attachment is not None:
+        page.set_input_files("#files", attachment)
     page.get_by_role("button", name="Lưu dự thảo").click()
     expect(page.get_by_text("Đã lưu dự thảo")).to_be_visible()
+
+
+def draft_and_submit(page: Page, campaign: str, award_form: str, name: str, attachment: Path) -> str:
+    """The signed-in clerk drafts an individual's nomination with its achievement report and submits it."""
+    draft(
+        page,
+        campaign,
+        award_form,
+        name,
+        position="Tổ trưởng tổ tự quản về an ninh, trật tự",
+        achievements="Vận động Nhân dân giao nộp 3 khẩu súng tự chế; phát hiện, tố giác 2 vụ trộm cắp.",
+        attachment=attachment,
+    )
     page.get_by_role("button", name="Gửi duyệt").click()
     expect(badge(page)).to_have_text("Đã gửi, chờ duyệt")
     return page.url

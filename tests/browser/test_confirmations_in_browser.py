@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import badge, login
+from tests.browser.steps import badge, draft, login
 
 CAMPAIGN = f"Phong trào Toàn dân bảo vệ ANTQ năm {date.today().year}"
 AWARD_FORM = "Giấy khen của Chủ tịch UBND huyện Lạc Dương"
@@ -28,14 +28,7 @@ def test_deleting_a_file_and_withdrawing_a_nomination_ask_first(page: Page, tmp_
     minutes = tmp_path / "Biên bản họp xét.pdf"
     minutes.write_bytes(b"%PDF-1.4\n% bien ban hop xet\n")
     login(page, "ld.canbo")
-    page.get_by_role("link", name="+ Lập hồ sơ đề nghị").first.click()
-    page.select_option("#campaign_id", label=CAMPAIGN)
-    page.select_option("#award_form_id", label=AWARD_FORM)
-    page.check("input[value=individual]")
-    page.fill("#nominee_name", "Lơ Mu Ha Ven")
-    page.set_input_files("#files", minutes)
-    page.get_by_role("button", name="Lưu dự thảo").click()
-    expect(page.get_by_text("Đã lưu dự thảo")).to_be_visible()
+    draft(page, CAMPAIGN, AWARD_FORM, "Lơ Mu Ha Ven", attachment=minutes)
     file_link = page.get_by_role("link", name="Biên bản họp xét.pdf")
     delete = page.get_by_role("button", name="Xóa")
 

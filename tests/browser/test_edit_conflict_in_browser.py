@@ -6,7 +6,7 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import login
+from tests.browser.steps import draft, login
 
 CAMPAIGN = f"Phong trào Toàn dân bảo vệ ANTQ năm {date.today().year}"
 AWARD_FORM = "Giấy khen của Chủ tịch UBND huyện Lạc Dương"
@@ -15,14 +15,7 @@ ACHIEVEMENTS = "Vận động Nhân dân giao nộp 3 khẩu súng tự chế; p
 
 def test_a_save_overtaken_by_a_colleagues_keeps_what_was_typed_and_shows_theirs(page: Page, console_errors):
     login(page, "ld.canbo")
-    page.get_by_role("link", name="+ Lập hồ sơ đề nghị").first.click()
-    page.select_option("#campaign_id", label=CAMPAIGN)
-    page.select_option("#award_form_id", label=AWARD_FORM)
-    page.check("input[value=individual]")
-    page.fill("#nominee_name", "Bùi Văn Thành")
-    page.fill("#position", "Tổ viên tổ tự quản")
-    page.get_by_role("button", name="Lưu dự thảo").click()
-    expect(page.get_by_text("Đã lưu dự thảo")).to_be_visible()
+    draft(page, CAMPAIGN, AWARD_FORM, "Bùi Văn Thành", position="Tổ viên tổ tự quản")
     page.get_by_role("link", name="Sửa hồ sơ").click()
     page.fill("#achievements", ACHIEVEMENTS)  # typing, not saved yet
 
