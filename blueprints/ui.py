@@ -51,8 +51,8 @@ def past_the_end(page):
 
 
 def holds(*roles: Role) -> bool:
-    """Whether the signed-in user holds one of `roles` at some unit: what a page offers them (a button to draft
-    a nomination, the bulk bar of reviews), so that nobody is shown a button that leads to a refusal."""
+    """Whether the signed-in user holds one of `roles` at some unit: what a page offers them (the bulk bar of
+    reviews), so that nobody is shown a button that leads to a refusal."""
     return current_user.is_authenticated and bool(permissions.role_units(current_user, *roles))
 
 

@@ -2,7 +2,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from workflow import machine
-from workflow.services import listing
+from workflow.services import listing, nominations
 from workflow.services.reports import inbox as report_inbox
 
 bp = Blueprint("main", __name__)
@@ -25,7 +25,10 @@ REPORT_CHAIN_SHAPES = [
 @login_required
 def inbox():
     return render_template(
-        "main/inbox.html", sections=listing.inbox(current_user), report_sections=report_inbox.inbox(current_user)
+        "main/inbox.html",
+        sections=listing.inbox(current_user),
+        report_sections=report_inbox.inbox(current_user),
+        may_draft=nominations.may_draft(current_user),
     )
 
 

@@ -41,6 +41,7 @@ def index():
         chosen=chosen_filters(filters),
         bulk=bulk_fields(),
         communes=communes,
+        may_draft=nominations.may_draft(current_user),
         proposal_campaigns=admin.visible_campaigns(current_user) if communes else [],
     )
 

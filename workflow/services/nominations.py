@@ -77,9 +77,14 @@ def campaigns_offered(actor: User, current: Campaign | None = None, *, today: da
     return offered if current is None or current in offered else [*offered, current]
 
 
+def may_draft(actor: User) -> bool:
+    """Whether the actor is a clerk somewhere, the only role that drafts nominations."""
+    return bool(permissions.role_units(actor, Role.clerk))
+
+
 def require_drafter(actor: User) -> None:
-    """PermissionDenied unless the actor is a clerk somewhere, the only role that drafts nominations."""
-    require(None if permissions.role_units(actor, Role.clerk) else "Chỉ cán bộ đơn vị mới được lập hồ sơ đề nghị.")
+    """PermissionDenied unless the actor may draft nominations (may_draft)."""
+    require(None if may_draft(actor) else "Chỉ cán bộ đơn vị mới được lập hồ sơ đề nghị.")
 
 
 def require_editable(actor: User, nomination: Nomination) -> None:
