@@ -1,17 +1,22 @@
 """Fixtures: every test runs on SQLite and, when reachable, on PostgreSQL (required where REQUIRE_POSTGRES=1)."""
 
+import html
 import os
+import re
 import shutil
 import uuid
+from collections.abc import Mapping
 from contextlib import ExitStack, contextmanager
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, make_url, text
+from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -21,6 +26,16 @@ from workflow.config import database_url
 from workflow.extensions import db
 
 POSTGRES_URL = database_url(os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+
+
+# What every test app changes from the shipped settings, and why. Security checks are not switched off: CSRF is
+# on (BrowserClient sends tokens), and the login rate limit counts as shipped, only higher, since one test signs in
+# many times a minute from one address (test_security_login tests the real limit). Each app counts in memory, even
+# where REDIS_URL is set, so parallel tests never count each other's sign-ins.
+TEST_LIMITS = {"LOGIN_RATE_LIMIT": "10000 per minute", "RATELIMIT_STORAGE_URI": "memory://"}
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CSRF_FIELD = "csrf_token"
+CSRF_INPUT = re.compile(r'<input(?=[^>]*\bname="csrf_token")[^>]*\bvalue="([^"]+)"')
 
 
 def _postgres_reachable() -> bool:
@@ -139,15 +154,13 @@ def app(database, tmp_path, app_config):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database.url,
             "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,  # tests sign in many times a minute; test_security_login turns it on
-            "RATELIMIT_STORAGE_URI": "memory://",  # each app its own counts, even where REDIS_URL is set
+            **TEST_LIMITS,
             "PDF_CACHE_DIR": str(tmp_path / "pdf-cache"),
             **app_config,
         }
     )
     app.config["BACKEND"] = database.backend
-    app.test_client_class = FreshRequestClient
+    app.test_client_class = BrowserClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -168,15 +181,74 @@ def _empty_all_tables() -> None:
                     connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"))
 
 
-class FreshRequestClient(FlaskClient):
-    """Each request starts with an empty `g`, as in production, although a test keeps one app context open
-    (so tests can use db.session): Flask-Login caches the signed-in user in `g`, and a cached user would
-    otherwise leak from one client's request into another's."""
+class BrowserClient(FlaskClient):
+    """The test client, sending what a browser sends. Security checks stay on as users get them (CSRF included):
+    a form sent to a page carries the CSRF token of a page this client was served, as a form on that page would,
+    unless the test gives a `csrf_token` of its own or made the client with `app.test_client(csrf=False)` (to
+    forge requests). The token is taken from the login page, or once signed in from the account page, and taken
+    again whenever the session's secret changes (signing in or out starts a new session). A body that is not a
+    form (JSON, bytes) gets the token in the X-CSRFToken header, as a page's script would send it.
+
+    Each request also starts with an empty `g`, as in production, although a test keeps one app context open (so
+    tests can use db.session): Flask-Login caches the signed-in user in `g`, and a cached user would otherwise leak
+    from one client's request into another's."""
+
+    def __init__(self, *args, csrf: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sends_csrf = csrf
+        self._token: tuple[str | None, str] | None = None  # (the session's secret, the page's token)
 
     def open(self, *args, **kwargs):
         if has_app_context():
             g.__dict__.clear()
+        if self._needs_token(args, kwargs):
+            kwargs = self._with_token(kwargs)
         return super().open(*args, **kwargs)
+
+    def _needs_token(self, args, kwargs) -> bool:
+        if not (self.sends_csrf and self.application.config.get("WTF_CSRF_ENABLED", True)):
+            return False
+        path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", "/")
+        method = kwargs.get("method", "GET").upper()
+        data = kwargs.get("data")
+        given = isinstance(data, Mapping) and CSRF_FIELD in data
+        return method in UNSAFE_METHODS and not urlsplit(path).path.startswith("/api/") and not given
+
+    def _with_token(self, kwargs: dict) -> dict:
+        token = self.csrf_token()
+        data = kwargs.get("data")
+        if data is None and "json" not in kwargs:
+            return kwargs | {"data": {CSRF_FIELD: token}}
+        if isinstance(data, MultiDict):
+            data = data.copy()
+            data.add(CSRF_FIELD, token)
+            return kwargs | {"data": data}
+        if isinstance(data, Mapping):
+            return kwargs | {"data": {**data, CSRF_FIELD: token}}
+        headers = Headers(kwargs.get("headers"))
+        headers.set("X-CSRFToken", token)
+        return kwargs | {"headers": headers}
+
+    def csrf_token(self) -> str:
+        """The CSRF token of a page served to this client for its current session."""
+        secret = self._session_secret()
+        if self._token is None or self._token[0] != secret or secret is None:
+            page = self.get("/login")
+            if page.status_code == 302:  # signed in
+                page = self.get("/account/password")
+            found = CSRF_INPUT.search(page.text)
+            assert found, f"no CSRF token on {page.request.path} ({page.status_code})"
+            self._token = (self._session_secret(), html.unescape(found.group(1)))
+        return self._token[1]
+
+    def _session_secret(self) -> str | None:
+        """The CSRF secret the session holds (what a token is checked against), read from the session cookie."""
+        app = self.application
+        cookie = self.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        if cookie is None:
+            return None
+        session = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+        return session.get(CSRF_FIELD)
 
 
 @pytest.fixture

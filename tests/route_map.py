@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
 from tests import factories
-from tests.conftest import FreshRequestClient, _empty_all_tables
+from tests.conftest import TEST_LIMITS, BrowserClient, _empty_all_tables
 from tests.factories import nomination_data
 from workflow import documents
 from workflow.extensions import db
@@ -29,7 +29,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @contextmanager
 def module_app(database, **config):
     """An app on the session's database for a whole module, its tables emptied afterwards (as the `app` fixture
-    does per test). Rate limits are off: a module signs in many users from one address."""
+    does per test), with the test settings of the `app` fixture (conftest.TEST_LIMITS)."""
     from app import create_app
 
     app = create_app(
@@ -37,13 +37,12 @@ def module_app(database, **config):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database.url,
             "SECRET_KEY": "test",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
+            **TEST_LIMITS,
         }
         | config
     )
     app.config["BACKEND"] = database.backend
-    app.test_client_class = FreshRequestClient
+    app.test_client_class = BrowserClient
     with app.app_context():
         try:
             yield app

@@ -60,11 +60,6 @@ def slow_server():
         yield url
 
 
-@pytest.fixture
-def app_config():
-    return {"WTF_CSRF_ENABLED": True}
-
-
 def test_percentiles_are_nearest_rank_in_milliseconds():
     stats = bench_http._stats(array("d", [i / 1000 for i in range(100, 0, -1)]), errors=3, seconds=2, cpu=0.01)
 

@@ -21,12 +21,12 @@ def scene(database):
     """One world for the module, and a browser signed in (through the login form, token included) as someone
     who may do nearly everything in D's subtree: clerk of C1, secretariat of D and global administrator. So
     what refuses the requests below is the missing token, not a missing right."""
-    with route_map.module_app(database, WTF_CSRF_ENABLED=True) as app:
+    with route_map.module_app(database) as app:
         scene = route_map.build_scene()
         w = scene.world
         make_user("moi_viec", [("clerk", w.c1), ("secretariat", w.d), ("admin", None)])
         db.session.commit()
-        scene.app, scene.browser = app, app.test_client()
+        scene.app, scene.browser = app, app.test_client(csrf=False)  # a forger's browser: no token of its own
         scene.token = TOKEN.search(scene.browser.get("/login").text).group(1)
         signed_in = scene.browser.post(
             "/login", data={"username": "moi_viec", "password": PASSWORD, "csrf_token": scene.token}

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app import create_app
 from tests.api_client import API
+from tests.conftest import BrowserClient
 from tests.factories import PASSWORD
 from workflow.errors import AuthenticationError, ValidationError
 from workflow.extensions import db
@@ -22,7 +23,7 @@ LOCKED = "Tài khoản tạm thời bị khóa"
 
 @pytest.fixture
 def app_config():
-    return {"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "1000 per minute"}
+    return {"LOGIN_RATE_LIMIT": "1000 per minute"}
 
 
 def _user(username: str) -> User:
@@ -262,9 +263,8 @@ def test_the_session_cookie_is_httponly_and_samesite_lax_and_secure_when_configu
 
     monkeypatch.setenv("ANTQ_SESSION_COOKIE_SECURE", "true")
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    behind_https = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False}
-    )
+    behind_https = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+    behind_https.test_client_class = BrowserClient
     with behind_https.app_context():
         secure = behind_https.test_client().post("/login", data={"username": "clerk_c1", "password": PASSWORD})
         db.session.remove()

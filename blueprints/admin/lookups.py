@@ -28,8 +28,22 @@ FORM_UNITS = {
     "administered-units": admin.UnitPool.administered,  # the unit of an account's role
     "parent-units": admin.UnitPool.parents,  # the parent of a unit
 }
+
+
+def _form_units_view(endpoint: str, pool):
+    """The view of one form's unit box: a real function named after its endpoint, as Flask and its extensions
+    expect of a view (Flask-WTF's CSRF exemption check reads its __name__; a functools.partial has none)."""
+
+    def view():
+        return _answer(partial(admin.find_units, pool=pool))
+
+    view.__name__ = view.__qualname__ = endpoint
+    return view
+
+
 for path, pool in FORM_UNITS.items():
-    bp.add_url_rule(f"/{path}", path.replace("-", "_"), partial(_answer, partial(admin.find_units, pool=pool)))
+    endpoint = path.replace("-", "_")
+    bp.add_url_rule(f"/{path}", endpoint, _form_units_view(endpoint, pool))
 
 
 @bp.get("/campaigns")
