@@ -1,6 +1,9 @@
 """`flask backup` and `flask restore`: a populated database goes out to a file and comes back exactly, row for row and
 byte for byte, on SQLite and on PostgreSQL, on the tests' schema and on a migrated one (history triggers kept)."""
 
+import os
+import stat
+
 import flask_migrate
 import pytest
 from sqlalchemy import inspect, select, text
@@ -116,6 +119,22 @@ def test_backup_without_a_path_writes_a_timestamped_file_in_the_backup_folder(ap
     (written,) = backups.iterdir()
     assert written.name.startswith("antq-20") and written.suffix == SUFFIX[app.config["BACKEND"]]
     assert f"“{written}”" in result.output
+
+
+def test_backups_and_their_folder_are_readable_by_their_owner_only(app, world, runner, backups):
+    """A backup holds every password hash and attachment: mode 0600 from its first byte, whatever the umask, in a
+    folder of mode 0700 when the backup makes it."""
+    previous = os.umask(0o022)  # the usual umask, which leaves new files readable by everyone
+    try:
+        result = invoke(runner, "backup")
+        named = invoke(runner, "backup", backups.parent / "ban-sao" / "antq.backup")
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0 and named.exit_code == 0, result.output + named.output
+    (written,) = backups.iterdir()
+    for file in (written, backups.parent / "ban-sao" / "antq.backup"):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, oct(file.stat().st_mode)
+        assert stat.S_IMODE(file.parent.stat().st_mode) == 0o700, oct(file.parent.stat().st_mode)
 
 
 def test_backup_never_overwrites_an_existing_file(app, world, runner, backups):

@@ -43,9 +43,10 @@ def backup(database_url: str, path: Path) -> Path:
     path = Path(path)
     if path.exists():
         raise BackupError(f"Tệp “{path}” đã có: chọn tên khác để không ghi đè bản sao lưu cũ.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     try:
+        _private_file(partial)
         if backend(database_url) == "sqlite":
             _sqlite_backup(_sqlite_file(database_url), partial)
         else:
@@ -54,6 +55,13 @@ def backup(database_url: str, path: Path) -> Path:
     finally:
         partial.unlink(missing_ok=True)
     return path
+
+
+def _private_file(path: Path) -> None:
+    """An empty file only its owner may read, made before any byte is written into it: a backup holds every
+    password hash and attachment. SQLite and pg_dump write into the file as it is, keeping its mode."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    path.chmod(0o600)  # whatever the umask took away, nothing more may be added
 
 
 def check_restorable(database_url: str, path: Path) -> None:
