@@ -44,14 +44,18 @@ run: $(APP_STAMP)
 	$(BIN)/flask demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## make serve: as in production, on the PostgreSQL of 127.0.0.1:5432 (database created if missing, migrated,
-## demo data loaded once) behind gunicorn with gunicorn.conf.py, on 127.0.0.1:$(PORT); logs on stdout
-DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/antq
+## make serve: as in production, on the PostgreSQL of 127.0.0.1:5432 (database $(DB) created if missing and
+## migrated by its owner, postgres; the application connects as the role antq_app, which owns nothing; demo data
+## loaded once) behind gunicorn with gunicorn.conf.py, on 127.0.0.1:$(PORT); logs on stdout
+DB ?= antq
+DATABASE_URL ?= postgresql://antq_app@127.0.0.1:5432/$(DB)
+MIGRATION_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/$(DB)
 PORT ?= 5000
+SERVE_ENV = DATABASE_URL='$(DATABASE_URL)' MIGRATION_DATABASE_URL='$(MIGRATION_DATABASE_URL)'
 serve: $(APP_STAMP)
-	DATABASE_URL='$(DATABASE_URL)' $(BIN)/python -m workflow.server prepare
+	$(SERVE_ENV) $(BIN)/python -m workflow.server prepare
 	DATABASE_URL='$(DATABASE_URL)' $(BIN)/flask demo --if-empty
-	DATABASE_URL='$(DATABASE_URL)' PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+	$(SERVE_ENV) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 ## make test: lint and format check, then the whole test suite (on PostgreSQL too when TEST_DATABASE_URL is set), in
 ## parallel with pytest-xdist, one worker per core; each test file's tests on one backend run together on one worker

@@ -2,7 +2,7 @@
 
 The environment decides where and how wide: BIND (or HOST and PORT), WEB_CONCURRENCY workers, GUNICORN_THREADS
 threads each, GUNICORN_TIMEOUT, FORWARDED_ALLOW_IPS. The app's own settings (DATABASE_URL, SECRET_KEY, REDIS_URL,
-ANTQ_*) are read by create_app(). Logs go to stdout. The schema is migrated once, in the master, before any worker
+ANTQ_*) are read by create_app(); MIGRATION_DATABASE_URL, the owner that migrates, by on_starting(). Logs go to stdout. The schema is migrated once, in the master, before any worker
 starts (see workflow/server.py)."""
 
 import os
@@ -31,11 +31,12 @@ control_socket_disable = True
 
 
 def on_starting(arbiter):
-    """Migrate before the workers start: under a PostgreSQL advisory lock, so two servers starting together on one
-    database do it once."""
+    """Migrate before the workers start, as MIGRATION_DATABASE_URL's role (the owner) when set, granting
+    DATABASE_URL's role what the application does: under a PostgreSQL advisory lock, so two servers starting
+    together on one database do it once."""
     from app import create_app
 
-    server.migrate(create_app())
+    server.migrate_for(create_app().config["SQLALCHEMY_DATABASE_URI"], os.environ.get("MIGRATION_DATABASE_URL"))
     arbiter.log.info("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
 
 

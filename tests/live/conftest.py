@@ -10,10 +10,11 @@ from types import SimpleNamespace
 
 import pytest
 import redis
+from sqlalchemy import create_engine, make_url, text
 
 from tests import factories
 from tests.conftest import POSTGRES_URL, _postgres_reachable, scratch_postgres_database
-from tests.live.support import REDIS_URL, app_context, running_servers
+from tests.live.support import REDIS_URL, app_context, application_url, running_servers
 from workflow.extensions import db
 from workflow.services import admin
 
@@ -42,8 +43,13 @@ if _missing:
 
 @pytest.fixture(scope="package")
 def live_database():
+    """A scratch database, and after it is dropped the application's role its servers made (support.application_url)."""
     with scratch_postgres_database("antq_live") as url:
         yield url
+    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP ROLE IF EXISTS "{make_url(application_url(url)).username}"'))
+    engine.dispose()
 
 
 @pytest.fixture(scope="package")

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 from app import create_app
 from tests.live.http import Client
 from workflow import server as server_process
@@ -62,12 +64,21 @@ class Server:
         server_process.stop_gunicorn(self.process, grace=1)
 
 
+def application_url(database_url: str) -> str:
+    """The live database as the application's role sees it, as in production: a role of its own (named after the
+    database, so that parallel runs never share one) that owns nothing; the servers' owner migrates and grants it."""
+    url = make_url(database_url)
+    return url.set(username=f"{url.database}_app", password=None).render_as_string(hide_password=False)
+
+
 @contextmanager
 def running_servers(database_url: str, log_dir: Path, count: int = 2, *, workers=2, threads=8, **settings):
-    """`count` gunicorn servers on one database, started together and stopped (killed if need be) at the end.
+    """`count` gunicorn servers on one database, started together and stopped (killed if need be) at the end. They
+    connect as the application's role and migrate as `database_url`'s, the owner, as `make serve` sets them up.
     `settings` become ANTQ_* environment variables (LOGIN_RATE_LIMIT="5 per minute" → ANTQ_LOGIN_RATE_LIMIT)."""
     env = server_process.clean_environment(
-        DATABASE_URL=database_url,
+        DATABASE_URL=application_url(database_url),
+        MIGRATION_DATABASE_URL=database_url,
         REDIS_URL=REDIS_URL,
         SECRET_KEY=SECRET_KEY,
         WEB_CONCURRENCY=str(workers),

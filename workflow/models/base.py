@@ -38,9 +38,15 @@ class HistoryEntry:
         return relationship("User", lazy="joined")
 
 
+# The tables of append_only() models: the application's database role may only read and add to them
+# (workflow.server.grant_application_role), and triggers refuse any change from any role (the migrations).
+APPEND_ONLY_TABLES: set[str] = set()
+
+
 def append_only(model, message: str) -> None:
     """Refuse any update or delete of `model`'s rows through the ORM: history is written with the change it
     records, never altered."""
+    APPEND_ONLY_TABLES.add(model.__tablename__)
 
     def refuse(mapper, connection, target):
         raise RuntimeError(message)
