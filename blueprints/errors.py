@@ -1,6 +1,8 @@
 """Errors, in Vietnamese: JSON `{"error": {"code", "message"}}` under /api, a page or a flash elsewhere.
 Every error rolls the request's transaction back, so a failed action changes nothing."""
 
+import math
+import time
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
@@ -8,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from workflow.errors import DomainError
-from workflow.extensions import db
+from workflow.extensions import db, limiter
 
 HTTP_MESSAGES = {
     400: ("bad_request", "Yêu cầu không hợp lệ (có thể phiên làm việc đã hết hạn, vui lòng tải lại trang)."),
@@ -58,10 +60,21 @@ def http_error(error: HTTPException):
     db.session.rollback()
     status = getattr(error, "code", None) or 500
     code, message = HTTP_MESSAGES.get(status, ("error", "Có lỗi."))
+    headers = _retry_after() if status == 429 else {}
     if is_api():
-        return error_json(status, code, message, _webargs_fields(error))
+        return (*error_json(status, code, message, _webargs_fields(error)), headers)
     typed = _typed_text() if isinstance(error, CSRFError) and request.method == "POST" else []
-    return render_template("error.html", status=status, message=message, typed=typed), status
+    return render_template("error.html", status=status, message=message, typed=typed), status, headers
+
+
+def _retry_after() -> dict[str, str]:
+    """Retry-After: the seconds until the window of the rate limit this request broke frees, rounded up, never
+    early (Flask-Limiter's count, in Redis across servers). Flask-Limiter's own headers would also put it on every
+    answer under the limit, redirects included, where it means "wait before following"."""
+    broken = limiter.current_limit
+    if broken is None:
+        return {}
+    return {"Retry-After": str(max(1, math.ceil(broken.reset_at - time.time())))}
 
 
 # Form fields that carry no one's writing: tokens, versions, choices by id.

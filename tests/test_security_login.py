@@ -1,8 +1,11 @@
-"""Signing in safely: hashed passwords under a policy, a rate limit per client IP, a lock-out after repeated wrong
-passwords, fresh HttpOnly SameSite session cookies, and accounts that lose every session and token at once."""
+"""Signing in safely: hashed passwords under a policy, a rate limit per client IP (429 with Retry-After), a lock-out
+after repeated wrong passwords, fresh HttpOnly SameSite session cookies,
+and accounts that lose every session and token at once."""
 
 import threading
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -220,6 +223,17 @@ def test_simultaneous_wrong_passwords_are_all_counted(world, app):
 # Rate limit per client IP
 
 
+def test_retry_after_counts_the_seconds_left_in_the_window_of_the_limit(world, app, client, monkeypatch):
+    app.config["LOGIN_RATE_LIMIT"] = "1 per hour"
+    assert _token(client, "clerk_c1").status_code == 201
+    refused = client.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    assert refused.status_code == 429
+    assert 3500 < int(refused.headers["Retry-After"]) <= 3601
+    later = time.time() + 3000
+    monkeypatch.setattr("blueprints.errors.time", SimpleNamespace(time=lambda: later))
+    assert 500 < int(_token(client, "clerk_c1").headers["Retry-After"]) <= 601
+
+
 def test_too_many_sign_in_attempts_from_one_address_get_429_on_the_page_and_the_api(world, app, client):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     for _ in range(2):
@@ -231,7 +245,10 @@ def test_too_many_sign_in_attempts_from_one_address_get_429_on_the_page_and_the_
     api = _token(client, "clerk_c1")
     assert api.status_code == 429
     assert api.get_json()["error"]["code"] == "too_many_requests"
+    for refused in (page, api):  # the seconds until the minute's window frees, rounded up
+        assert 1 <= int(refused.headers["Retry-After"]) <= 61
     assert client.get("/login").status_code == 200  # showing the form is not limited
+    assert "Retry-After" not in client.post("/login", data={}, environ_base={"REMOTE_ADDR": "10.0.0.8"}).headers
     elsewhere = client.post(
         "/login", data={"username": "clerk_c1", "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
     )
