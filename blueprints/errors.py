@@ -3,7 +3,7 @@ Every error rolls the request's transaction back, so a failed action changes not
 
 import math
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from workflow.errors import DomainError
 from workflow.extensions import db, limiter
+from workflow.text import local_path
 
 HTTP_MESSAGES = {
     400: ("bad_request", "Yêu cầu không hợp lệ (có thể phiên làm việc đã hết hạn, vui lòng tải lại trang)."),
@@ -52,7 +53,7 @@ def domain_error(error: DomainError):
     if request.method not in READ_METHODS and error.status not in (403, 404):
         # A conflict or a refused value: say why, back on the page the user came from, to try again.
         flash(error.message, "danger")
-        return redirect(_same_site_referrer() or url_for("main.inbox"))
+        return redirect(same_site_referrer() or url_for("main.inbox"))
     return render_template("error.html", status=error.status, message=error.message), error.status
 
 
@@ -110,8 +111,9 @@ def _flatten(messages, prefix: str, flat: dict[str, str]) -> None:
         flat[prefix or "_body"] = "; ".join(map(str, texts))
 
 
-def _same_site_referrer() -> str | None:
-    referrer = request.referrer
-    if referrer and urlsplit(referrer).netloc == urlsplit(request.host_url).netloc:
-        return referrer
-    return None
+def same_site_referrer() -> str | None:
+    """The page this request came from, as a path of this site (to send the user back to), or None."""
+    parts = urlsplit(request.referrer or "")
+    if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+        return None
+    return local_path(urlunsplit(("", "", parts.path, parts.query, "")))

@@ -1,6 +1,6 @@
 """Signing in safely: hashed passwords under a policy, a rate limit per client IP (429 with Retry-After), a lock-out
-after repeated wrong passwords, fresh HttpOnly SameSite session cookies,
-and accounts that lose every session and token at once."""
+after repeated wrong passwords, fresh HttpOnly SameSite session cookies, only
+same-site redirects, and accounts that lose every session and token at once."""
 
 import threading
 import time
@@ -297,11 +297,63 @@ def test_a_session_cookie_replayed_from_another_browser_is_refused(world, app, c
     assert thief.get("/", headers={"User-Agent": "curl"}).status_code == 302
 
 
-def test_after_signing_in_only_a_path_of_this_site_is_followed(world, client):
-    for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
-        response = client.post(f"/login?next={target}", data={"username": "clerk_c1", "password": PASSWORD})
-        assert response.headers["Location"] == "/"
-        client.post("/logout")
+# Redirects: only to a path of this site
+
+HOSTILE_TARGETS = [
+    "/\t/evil.example/phish",  # the browser drops the tab: //evil.example/phish
+    "/\t/evil",
+    "/\\evil",
+    "\\\\evil",
+    "https://evil.example/",
+    "//evil",
+    "///evil",
+    "/%2F%2Fevil",
+    "/%2f/evil",
+    "/%5Cevil",
+    "/%09/evil",
+    "/%252F%252Fevil",
+    "javascript:alert(1)",
+    "evil.example",
+    " /evil",
+    "/\r\nSet-Cookie: planted=1",
+    "/%0d%0aSet-Cookie: planted=1",
+    "/\u200b/evil",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_TARGETS)
+def test_after_signing_in_a_next_that_is_not_a_path_of_this_site_goes_to_the_inbox(world, client, target):
+    response = client.post("/login", query_string={"next": target}, data={"username": "clerk_c1", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_the_reviews_own_open_redirect_and_a_cr_lf_next_go_to_the_inbox(world, app):
+    """As the review sent them, encoded by hand: the tab (%09) a browser drops between two slashes, and CR/LF."""
+    for query in ("next=/%09/evil.example/phish", "next=/%0d%0aSet-Cookie:%20planted=1"):
+        response = app.test_client().post(f"/login?{query}", data={"username": "clerk_c1", "password": PASSWORD})
+        assert response.status_code == 302 and response.headers["Location"] == "/"
+        assert "planted" not in str(response.headers)
+
+
+def test_after_signing_in_a_path_of_this_site_is_followed_with_its_query(world, client):
+    target = "/nominations/?q=Nguy%E1%BB%85n%20V%C4%83n&state=draft"
+    response = client.post("/login", query_string={"next": target}, data={"username": "clerk_c1", "password": PASSWORD})
+    assert response.headers["Location"] == target
+
+
+@pytest.mark.parametrize(
+    "referrer", ["https://evil.example/nominations/", "http://localhost.evil.example/", "javascript://localhost/%0a"]
+)
+@pytest.mark.parametrize(
+    ("path", "fallback"), [("/nominations/bulk", "/nominations/"), ("/decisions/new", "/decisions/compose")]
+)
+def test_a_refused_form_sends_back_only_to_a_referrer_of_this_site(world, client, auth, referrer, path, fallback):
+    auth.login("secretariat_d")
+    response = client.post(path, data={}, headers={"Referer": referrer})
+    assert response.status_code == 302 and response.headers["Location"] == fallback
+    home = client.post(path, data={}, headers={"Referer": "http://localhost/nominations/?q=a%20b"})
+    assert home.headers["Location"] == "/nominations/?q=a%20b"
 
 
 # Deactivation
