@@ -1,7 +1,8 @@
 """Signing in safely: hashed passwords under a policy, a rate limit per client IP (429 with Retry-After), a lock-out
-after repeated wrong passwords, fresh HttpOnly SameSite session cookies, only
+after repeated wrong passwords, no answer that confirms a password, fresh HttpOnly SameSite session cookies, only
 same-site redirects, and accounts that lose every session and token at once."""
 
+import re
 import threading
 import time
 from datetime import timedelta
@@ -371,4 +372,60 @@ def test_a_deactivated_user_loses_the_open_page_and_api_tokens_at_the_next_reque
     assert client.get("/nominations/").status_code == 302
     assert client.get(f"{API}/me", headers=bearer).status_code == 401
     again = client.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
-    assert again.status_code == 401 and "Tài khoản đã bị khóa." in again.text
+    assert again.status_code == 401 and accounts.BAD_LOGIN in again.text
+
+
+# No answer confirms a password
+
+
+def _answer(response) -> tuple[int, str]:
+    """Status and body, without the form's CSRF token (signed with the time, it differs from one page to the next)."""
+    return response.status_code, re.sub(r'name="csrf_token"([^>]*) value="[^"]*"', r"\1", response.text)
+
+
+@pytest.mark.parametrize("how", ["page", "api"])
+def test_a_deactivated_account_answers_a_right_and_a_wrong_password_as_a_wrong_password(world, client, how):
+    admin.update_user(world.admin, world.clerk_c1, {"active": False})
+    db.session.commit()
+
+    def attempt(password):
+        if how == "api":
+            response = _token(client, "clerk_c1", password)
+            return response.status_code, response.get_json()
+        return _answer(client.post("/login", data={"username": "clerk_c1", "password": password}))
+
+    right, wrong = attempt(PASSWORD), attempt("sai-mat-khau1")
+    assert right == wrong
+    assert right == attempt("sai-mat-khau2")
+    assert right[0] == 401 and accounts.BAD_LOGIN in str(right[1])
+    for _ in range(6):  # more wrong passwords than a lock-out takes: none is counted, nothing changes
+        attempt("sai-mat-khau1")
+    assert attempt(PASSWORD) == right
+
+
+@pytest.mark.parametrize("how", ["page", "api"])
+def test_a_locked_out_account_answers_a_right_and_a_wrong_password_identically(world, client, how):
+    _fail(client, "clerk_c1", 5)
+    if how == "api":
+        right, wrong = _token(client, "clerk_c1"), _token(client, "clerk_c1", "sai-mat-khau1")
+        assert (right.status_code, right.get_json()) == (wrong.status_code, wrong.get_json())
+    else:
+        right = client.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+        wrong = client.post("/login", data={"username": "clerk_c1", "password": "sai-mat-khau1"})
+        assert _answer(right) == _answer(wrong)
+    assert right.status_code == 401 and LOCKED in right.text
+
+
+def test_a_deactivated_account_costs_the_same_hashing_work_as_a_wrong_password(world, monkeypatch):
+    from werkzeug import security
+
+    hashed = []
+    counting = lambda stored, password: hashed.append(1) or security.check_password_hash(stored, password)  # noqa: E731
+    monkeypatch.setattr("workflow.services.auth.check_password_hash", counting)
+    monkeypatch.setattr("workflow.models.users.check_password_hash", counting)
+    admin.update_user(world.admin, world.clerk_c2, {"active": False})
+    db.session.commit()
+    for username in ("clerk_c1", "clerk_c2", "khong.ton.tai"):  # wrong password, deactivated, unknown
+        with pytest.raises(AuthenticationError, match=re.escape(accounts.BAD_LOGIN)):
+            accounts.authenticate(username, PASSWORD if username == "clerk_c2" else "sai-mat-khau1")
+    assert len(hashed) == 3

@@ -18,9 +18,12 @@ from workflow.models.base import as_utc, utcnow
 from workflow.services import flush
 from workflow.text import clean
 
-BAD_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
+BAD_LOGIN = (
+    "Tên đăng nhập hoặc mật khẩu không đúng. "
+    "Nếu chắc chắn đã nhập đúng, tài khoản có thể đã ngừng hoạt động: liên hệ quản trị viên."
+)
 PASSWORD_MIN = 8
-# Checked when the username is unknown, so that a wrong name takes as long as a wrong password.
+# Checked when the username is unknown or the account deactivated, so that either takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
 
@@ -30,17 +33,18 @@ class AccountLocked(AuthenticationError):
 
 def authenticate(username: str | None, password: str | None) -> User:
     """The active user with these credentials. AuthenticationError otherwise: the same message for an unknown
-    name and a wrong password; AccountLocked while the account is locked out, whatever the password."""
+    name, a deactivated account and a wrong password; AccountLocked while the account is locked out, whatever the
+    password."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == clean(username).lower()))
-    if user is None:
+    if user is None or not user.active:
+        # The answer of a wrong password, after the same hashing work, whatever the password: nothing tells
+        # that the account exists, nor (for a deactivated one) that the password was right.
         check_password_hash(_DUMMY_HASH, password or "")
         raise AuthenticationError(BAD_LOGIN)
     _refuse_if_locked(user.locked_until)
     if not user.check_password(password or ""):
         _refuse_if_locked(_record_failure(user.id))
         raise AuthenticationError(BAD_LOGIN)
-    if not user.active:
-        raise AuthenticationError("Tài khoản đã bị khóa. Liên hệ quản trị viên.")
     if user.failed_logins or user.locked_until:
         unlock(user)
     return user
