@@ -1,6 +1,6 @@
 """Signing in safely: hashed passwords under a policy, a rate limit per client IP (429 with Retry-After), a lock-out
-after repeated wrong passwords, no answer that confirms a password, fresh HttpOnly SameSite session cookies, only
-same-site redirects, and accounts that lose every session and token at once."""
+after repeated wrong passwords, no answer that confirms a password, fresh HttpOnly SameSite session cookies, sessions
+kept on the server that signing out, a new password or deactivation end, and only same-site redirects."""
 
 import re
 import threading
@@ -9,14 +9,14 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import create_app
 from tests.api_client import API
 from tests.factories import PASSWORD
 from workflow.errors import AuthenticationError, ValidationError
 from workflow.extensions import db
-from workflow.models import ApiToken, User
+from workflow.models import ApiToken, User, UserSession
 from workflow.models.base import utcnow
 from workflow.services import admin
 from workflow.services import auth as accounts
@@ -36,6 +36,17 @@ def _user(username: str) -> User:
 
 def _token(client, username, password=PASSWORD):
     return client.post(f"{API}/tokens", json={"username": username, "password": password})
+
+
+def _me(client, token):
+    return client.get(f"{API}/me", headers={"Authorization": f"Bearer {token}"})
+
+
+def _copy_of(app, browser):
+    """Another browser holding a copy of `browser`'s session cookie (same address and user agent)."""
+    copy = app.test_client()
+    copy.set_cookie("session", browser.get_cookie("session").value)
+    return copy
 
 
 def _fail(client, username, times):
@@ -89,6 +100,7 @@ def test_a_signed_in_user_changes_their_own_password_and_every_other_session_and
     other_browser.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
     token = _token(app.test_client(), "clerk_c1").get_json()["token"]
     auth.login("clerk_c1")
+    before_the_change = _copy_of(app, client)
     assert "Đổi mật khẩu" in client.get("/account/password").text
 
     wrong = client.post(
@@ -106,7 +118,8 @@ def test_a_signed_in_user_changes_their_own_password_and_every_other_session_and
         follow_redirects=True,
     )
     assert "Đã đổi mật khẩu." in done.text
-    assert client.get("/").status_code == 200  # this session carries on
+    assert client.get("/").status_code == 200  # this browser carries on, in a fresh session
+    assert before_the_change.get("/").status_code == 302  # the session it had before is over
     assert other_browser.get("/").status_code == 302  # the other one is signed out
     assert client.get(f"{API}/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert _token(app.test_client(), "clerk_c1").status_code == 401
@@ -298,6 +311,69 @@ def test_a_session_cookie_replayed_from_another_browser_is_refused(world, app, c
     assert thief.get("/", headers={"User-Agent": "curl"}).status_code == 302
 
 
+def test_signing_out_ends_the_session_on_the_server_so_a_copied_cookie_gets_the_login_page(world, app, client, auth):
+    auth.login("clerk_c1")
+    copy = _copy_of(app, client)
+    assert copy.get("/").status_code == 200
+
+    assert auth.logout().status_code == 302
+    replayed = copy.get("/")
+    assert replayed.status_code == 302 and replayed.headers["Location"].startswith("/login")
+
+
+def test_signing_out_everywhere_ends_every_session_and_token_of_the_account_and_no_one_elses(world, app, client, auth):
+    elsewhere, colleague = app.test_client(), app.test_client()
+    elsewhere.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    colleague.post("/login", data={"username": "clerk_c2", "password": PASSWORD})
+    token = _token(app.test_client(), "clerk_c1").get_json()["token"]
+    colleagues_token = _token(app.test_client(), "clerk_c2").get_json()["token"]
+    auth.login("clerk_c1")
+    assert "Đăng xuất khỏi mọi nơi" in client.get("/account/password").text
+
+    done = client.post("/account/sign-out-everywhere", follow_redirects=True)
+    assert "Đã đăng xuất khỏi mọi nơi" in done.text
+    assert client.get("/").status_code == elsewhere.get("/").status_code == 302
+    assert _me(client, token).status_code == 401
+    assert colleague.get("/").status_code == 200 and _me(client, colleagues_token).status_code == 200
+    assert auth.login("clerk_c1").status_code == 302  # the password still works: sign in again
+
+
+def test_the_signed_in_user_and_their_session_are_checked_in_one_query(world, client, auth, count_queries):
+    auth.login("clerk_c1")
+    with count_queries() as queries:
+        assert client.get("/account/password").status_code == 200
+    touching = [q for q in queries if "user_sessions" in q or "FROM users" in q]
+    assert len(touching) == 1 and "user_sessions" in touching[0] and "role_assignments" in touching[0]
+
+
+def test_a_session_ends_session_hours_after_signing_in_and_old_records_are_pruned_at_sign_in(world, app, monkeypatch):
+    browsers = [app.test_client() for _ in range(4)]
+    for browser in browsers:
+        browser.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    browsers[0].post("/logout")
+    browsers[1].post("/account/sign-out-everywhere")  # ends browsers 2 and 3 as well
+    assert _sessions("clerk_c1") == {"open": 0, "ended": 4}
+
+    fresh = app.test_client()
+    fresh.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    assert _sessions("clerk_c1") == {"open": 1, "ended": 0}  # the ended ones went when the user signed in
+
+    later = utcnow() + timedelta(hours=app.config["SESSION_HOURS"], seconds=1)
+    monkeypatch.setattr("workflow.services.auth.utcnow", lambda: later)
+    assert fresh.get("/").headers["Location"].startswith("/login")
+    app.test_client().post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    assert _sessions("clerk_c1") == {"open": 1, "ended": 0}  # the expired one went too
+
+
+def _sessions(username: str) -> dict[str, int]:
+    ended = UserSession.ended_at.is_not(None)
+    rows = db.session.execute(
+        select(ended, func.count()).join(User).where(User.username == username).group_by(ended)
+    ).all()
+    counts = {bool(is_ended): count for is_ended, count in rows}
+    return {"open": counts.get(False, 0), "ended": counts.get(True, 0)}
+
+
 # Redirects: only to a path of this site
 
 HOSTILE_TARGETS = [
@@ -373,6 +449,23 @@ def test_a_deactivated_user_loses_the_open_page_and_api_tokens_at_the_next_reque
     assert client.get(f"{API}/me", headers=bearer).status_code == 401
     again = client.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
     assert again.status_code == 401 and accounts.BAD_LOGIN in again.text
+
+
+def test_reactivating_an_account_revives_none_of_its_sessions_and_tokens(world, app, client, auth):
+    auth.login("clerk_c1")
+    token = _token(app.test_client(), "clerk_c1").get_json()["token"]
+    admin.update_user(world.admin, world.clerk_c1, {"active": False})
+    db.session.commit()
+    assert (
+        db.session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.user_id == world.clerk_c1.id)) == 0
+    )
+
+    admin.update_user(world.admin, _user("clerk_c1"), {"active": True})
+    db.session.commit()
+    assert client.get("/").headers["Location"].startswith("/login")
+    assert _me(client, token).status_code == 401
+    assert auth.login("clerk_c1").status_code == 302  # signing in again works, and a new token can be asked for
+    assert _me(client, _token(app.test_client(), "clerk_c1").get_json()["token"]).status_code == 200
 
 
 # No answer confirms a password
