@@ -43,9 +43,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(session_id: str) -> User | None:
-    # A deactivated account, or one whose password changed since, loses its open sessions at once.
-    return user_for_session(session_id)
+def _load_user(session_key: str) -> User | None:
+    # Only an open session of an active account signs anyone in: signing out, a new password or deactivation
+    # end the session on the server, whatever cookie is replayed.
+    return user_for_session(session_key)
 
 
 def _commit_once(response):

@@ -1,14 +1,17 @@
 """Errors, in Vietnamese: JSON `{"error": {"code", "message"}}` under /api, a page or a flash elsewhere.
 Every error rolls the request's transaction back, so a failed action changes nothing."""
 
-from urllib.parse import urlsplit
+import math
+import time
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from workflow.errors import DomainError
-from workflow.extensions import db
+from workflow.extensions import db, limiter
+from workflow.text import local_path
 
 HTTP_MESSAGES = {
     400: ("bad_request", "Yêu cầu không hợp lệ (có thể phiên làm việc đã hết hạn, vui lòng tải lại trang)."),
@@ -50,7 +53,7 @@ def domain_error(error: DomainError):
     if request.method not in READ_METHODS and error.status not in (403, 404):
         # A conflict or a refused value: say why, back on the page the user came from, to try again.
         flash(error.message, "danger")
-        return redirect(_same_site_referrer() or url_for("main.inbox"))
+        return redirect(same_site_referrer() or url_for("main.inbox"))
     return render_template("error.html", status=error.status, message=error.message), error.status
 
 
@@ -58,10 +61,21 @@ def http_error(error: HTTPException):
     db.session.rollback()
     status = getattr(error, "code", None) or 500
     code, message = HTTP_MESSAGES.get(status, ("error", "Có lỗi."))
+    headers = _retry_after() if status == 429 else {}
     if is_api():
-        return error_json(status, code, message, _webargs_fields(error))
+        return (*error_json(status, code, message, _webargs_fields(error)), headers)
     typed = _typed_text() if isinstance(error, CSRFError) and request.method == "POST" else []
-    return render_template("error.html", status=status, message=message, typed=typed), status
+    return render_template("error.html", status=status, message=message, typed=typed), status, headers
+
+
+def _retry_after() -> dict[str, str]:
+    """Retry-After: the seconds until the window of the rate limit this request broke frees, rounded up, never
+    early (Flask-Limiter's count, in Redis across servers). Flask-Limiter's own headers would also put it on every
+    answer under the limit, redirects included, where it means "wait before following"."""
+    broken = limiter.current_limit
+    if broken is None:
+        return {}
+    return {"Retry-After": str(max(1, math.ceil(broken.reset_at - time.time())))}
 
 
 # Form fields that carry no one's writing: tokens, versions, choices by id.
@@ -97,8 +111,9 @@ def _flatten(messages, prefix: str, flat: dict[str, str]) -> None:
         flat[prefix or "_body"] = "; ".join(map(str, texts))
 
 
-def _same_site_referrer() -> str | None:
-    referrer = request.referrer
-    if referrer and urlsplit(referrer).netloc == urlsplit(request.host_url).netloc:
-        return referrer
-    return None
+def same_site_referrer() -> str | None:
+    """The page this request came from, as a path of this site (to send the user back to), or None."""
+    parts = urlsplit(request.referrer or "")
+    if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+        return None
+    return local_path(urlunsplit(("", "", parts.path, parts.query, "")))

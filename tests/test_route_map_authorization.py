@@ -165,6 +165,7 @@ ACCESS = {
     "auth.login": PUBLIC,
     "auth.logout": page(scoped=False),
     "auth.change_password": page(scoped=False),
+    "auth.sign_out_everywhere": page(scoped=False),
     "static": PUBLIC,
     "bootstrap.static": PUBLIC,
     "api-docs.openapi_json": PUBLIC,

@@ -1,11 +1,15 @@
-"""Signing in safely: hashed passwords under a policy, a rate limit per client IP, a lock-out after repeated wrong
-passwords, fresh HttpOnly SameSite session cookies, and accounts that lose every session and token at once."""
+"""Signing in safely: hashed passwords under a policy, a rate limit per client IP (429 with Retry-After), a lock-out
+after repeated wrong passwords, no answer that confirms a password, fresh HttpOnly SameSite session cookies, sessions
+kept on the server that signing out, a new password or deactivation end, and only same-site redirects."""
 
+import re
 import threading
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import create_app
 from tests.api_client import API
@@ -13,7 +17,7 @@ from tests.conftest import BrowserClient
 from tests.factories import PASSWORD
 from workflow.errors import AuthenticationError, ValidationError
 from workflow.extensions import db
-from workflow.models import ApiToken, User
+from workflow.models import ApiToken, User, UserSession
 from workflow.models.base import utcnow
 from workflow.services import admin
 from workflow.services import auth as accounts
@@ -33,6 +37,17 @@ def _user(username: str) -> User:
 
 def _token(client, username, password=PASSWORD):
     return client.post(f"{API}/tokens", json={"username": username, "password": password})
+
+
+def _me(client, token):
+    return client.get(f"{API}/me", headers={"Authorization": f"Bearer {token}"})
+
+
+def _copy_of(app, browser):
+    """Another browser holding a copy of `browser`'s session cookie (same address and user agent)."""
+    copy = app.test_client()
+    copy.set_cookie("session", browser.get_cookie("session").value)
+    return copy
 
 
 def _fail(client, username, times):
@@ -86,6 +101,7 @@ def test_a_signed_in_user_changes_their_own_password_and_every_other_session_and
     other_browser.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
     token = _token(app.test_client(), "clerk_c1").get_json()["token"]
     auth.login("clerk_c1")
+    before_the_change = _copy_of(app, client)
     assert "Đổi mật khẩu" in client.get("/account/password").text
 
     wrong = client.post(
@@ -103,7 +119,8 @@ def test_a_signed_in_user_changes_their_own_password_and_every_other_session_and
         follow_redirects=True,
     )
     assert "Đã đổi mật khẩu." in done.text
-    assert client.get("/").status_code == 200  # this session carries on
+    assert client.get("/").status_code == 200  # this browser carries on, in a fresh session
+    assert before_the_change.get("/").status_code == 302  # the session it had before is over
     assert other_browser.get("/").status_code == 302  # the other one is signed out
     assert client.get(f"{API}/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     assert _token(app.test_client(), "clerk_c1").status_code == 401
@@ -221,6 +238,17 @@ def test_simultaneous_wrong_passwords_are_all_counted(world, app):
 # Rate limit per client IP
 
 
+def test_retry_after_counts_the_seconds_left_in_the_window_of_the_limit(world, app, client, monkeypatch):
+    app.config["LOGIN_RATE_LIMIT"] = "1 per hour"
+    assert _token(client, "clerk_c1").status_code == 201
+    refused = client.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    assert refused.status_code == 429
+    assert 3500 < int(refused.headers["Retry-After"]) <= 3601
+    later = time.time() + 3000
+    monkeypatch.setattr("blueprints.errors.time", SimpleNamespace(time=lambda: later))
+    assert 500 < int(_token(client, "clerk_c1").headers["Retry-After"]) <= 601
+
+
 def test_too_many_sign_in_attempts_from_one_address_get_429_on_the_page_and_the_api(world, app, client):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     for _ in range(2):
@@ -232,7 +260,10 @@ def test_too_many_sign_in_attempts_from_one_address_get_429_on_the_page_and_the_
     api = _token(client, "clerk_c1")
     assert api.status_code == 429
     assert api.get_json()["error"]["code"] == "too_many_requests"
+    for refused in (page, api):  # the seconds until the minute's window frees, rounded up
+        assert 1 <= int(refused.headers["Retry-After"]) <= 61
     assert client.get("/login").status_code == 200  # showing the form is not limited
+    assert "Retry-After" not in client.post("/login", data={}, environ_base={"REMOTE_ADDR": "10.0.0.8"}).headers
     elsewhere = client.post(
         "/login", data={"username": "clerk_c1", "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
     )
@@ -280,11 +311,126 @@ def test_a_session_cookie_replayed_from_another_browser_is_refused(world, app, c
     assert thief.get("/", headers={"User-Agent": "curl"}).status_code == 302
 
 
-def test_after_signing_in_only_a_path_of_this_site_is_followed(world, client):
-    for target in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
-        response = client.post(f"/login?next={target}", data={"username": "clerk_c1", "password": PASSWORD})
-        assert response.headers["Location"] == "/"
-        client.post("/logout")
+def test_signing_out_ends_the_session_on_the_server_so_a_copied_cookie_gets_the_login_page(world, app, client, auth):
+    auth.login("clerk_c1")
+    copy = _copy_of(app, client)
+    assert copy.get("/").status_code == 200
+
+    assert auth.logout().status_code == 302
+    replayed = copy.get("/")
+    assert replayed.status_code == 302 and replayed.headers["Location"].startswith("/login")
+
+
+def test_signing_out_everywhere_ends_every_session_and_token_of_the_account_and_no_one_elses(world, app, client, auth):
+    elsewhere, colleague = app.test_client(), app.test_client()
+    elsewhere.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    colleague.post("/login", data={"username": "clerk_c2", "password": PASSWORD})
+    token = _token(app.test_client(), "clerk_c1").get_json()["token"]
+    colleagues_token = _token(app.test_client(), "clerk_c2").get_json()["token"]
+    auth.login("clerk_c1")
+    assert "Đăng xuất khỏi mọi nơi" in client.get("/account/password").text
+
+    done = client.post("/account/sign-out-everywhere", follow_redirects=True)
+    assert "Đã đăng xuất khỏi mọi nơi" in done.text
+    assert client.get("/").status_code == elsewhere.get("/").status_code == 302
+    assert _me(client, token).status_code == 401
+    assert colleague.get("/").status_code == 200 and _me(client, colleagues_token).status_code == 200
+    assert auth.login("clerk_c1").status_code == 302  # the password still works: sign in again
+
+
+def test_the_signed_in_user_and_their_session_are_checked_in_one_query(world, client, auth, count_queries):
+    auth.login("clerk_c1")
+    with count_queries() as queries:
+        assert client.get("/account/password").status_code == 200
+    touching = [q for q in queries if "user_sessions" in q or "FROM users" in q]
+    assert len(touching) == 1 and "user_sessions" in touching[0] and "role_assignments" in touching[0]
+
+
+def test_a_session_ends_session_hours_after_signing_in_and_old_records_are_pruned_at_sign_in(world, app, monkeypatch):
+    browsers = [app.test_client() for _ in range(4)]
+    for browser in browsers:
+        browser.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    browsers[0].post("/logout")
+    browsers[1].post("/account/sign-out-everywhere")  # ends browsers 2 and 3 as well
+    assert _sessions("clerk_c1") == {"open": 0, "ended": 4}
+
+    fresh = app.test_client()
+    fresh.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    assert _sessions("clerk_c1") == {"open": 1, "ended": 0}  # the ended ones went when the user signed in
+
+    later = utcnow() + timedelta(hours=app.config["SESSION_HOURS"], seconds=1)
+    monkeypatch.setattr("workflow.services.auth.utcnow", lambda: later)
+    assert fresh.get("/").headers["Location"].startswith("/login")
+    app.test_client().post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    assert _sessions("clerk_c1") == {"open": 1, "ended": 0}  # the expired one went too
+
+
+def _sessions(username: str) -> dict[str, int]:
+    ended = UserSession.ended_at.is_not(None)
+    rows = db.session.execute(
+        select(ended, func.count()).join(User).where(User.username == username).group_by(ended)
+    ).all()
+    counts = {bool(is_ended): count for is_ended, count in rows}
+    return {"open": counts.get(False, 0), "ended": counts.get(True, 0)}
+
+
+# Redirects: only to a path of this site
+
+HOSTILE_TARGETS = [
+    "/\t/evil.example/phish",  # the browser drops the tab: //evil.example/phish
+    "/\t/evil",
+    "/\\evil",
+    "\\\\evil",
+    "https://evil.example/",
+    "//evil",
+    "///evil",
+    "/%2F%2Fevil",
+    "/%2f/evil",
+    "/%5Cevil",
+    "/%09/evil",
+    "/%252F%252Fevil",
+    "javascript:alert(1)",
+    "evil.example",
+    " /evil",
+    "/\r\nSet-Cookie: planted=1",
+    "/%0d%0aSet-Cookie: planted=1",
+    "/\u200b/evil",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_TARGETS)
+def test_after_signing_in_a_next_that_is_not_a_path_of_this_site_goes_to_the_inbox(world, client, target):
+    response = client.post("/login", query_string={"next": target}, data={"username": "clerk_c1", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_the_reviews_own_open_redirect_and_a_cr_lf_next_go_to_the_inbox(world, app):
+    """As the review sent them, encoded by hand: the tab (%09) a browser drops between two slashes, and CR/LF."""
+    for query in ("next=/%09/evil.example/phish", "next=/%0d%0aSet-Cookie:%20planted=1"):
+        response = app.test_client().post(f"/login?{query}", data={"username": "clerk_c1", "password": PASSWORD})
+        assert response.status_code == 302 and response.headers["Location"] == "/"
+        assert "planted" not in str(response.headers)
+
+
+def test_after_signing_in_a_path_of_this_site_is_followed_with_its_query(world, client):
+    target = "/nominations/?q=Nguy%E1%BB%85n%20V%C4%83n&state=draft"
+    response = client.post("/login", query_string={"next": target}, data={"username": "clerk_c1", "password": PASSWORD})
+    assert response.headers["Location"] == target
+
+
+@pytest.mark.parametrize(
+    "referrer", ["https://evil.example/nominations/", "http://localhost.evil.example/", "javascript://localhost/%0a"]
+)
+@pytest.mark.parametrize(
+    ("path", "fallback"), [("/nominations/bulk", "/nominations/"), ("/decisions/new", "/decisions/compose")]
+)
+def test_a_refused_form_sends_back_only_to_a_referrer_of_this_site(world, client, auth, referrer, path, fallback):
+    auth.login("secretariat_d")
+    response = client.post(path, data={}, headers={"Referer": referrer})
+    assert response.status_code == 302 and response.headers["Location"] == fallback
+    home = client.post(path, data={}, headers={"Referer": "http://localhost/nominations/?q=a%20b"})
+    assert home.headers["Location"] == "/nominations/?q=a%20b"
 
 
 # Deactivation
@@ -302,4 +448,77 @@ def test_a_deactivated_user_loses_the_open_page_and_api_tokens_at_the_next_reque
     assert client.get("/nominations/").status_code == 302
     assert client.get(f"{API}/me", headers=bearer).status_code == 401
     again = client.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
-    assert again.status_code == 401 and "Tài khoản đã bị khóa." in again.text
+    assert again.status_code == 401 and accounts.BAD_LOGIN in again.text
+
+
+def test_reactivating_an_account_revives_none_of_its_sessions_and_tokens(world, app, client, auth):
+    auth.login("clerk_c1")
+    token = _token(app.test_client(), "clerk_c1").get_json()["token"]
+    admin.update_user(world.admin, world.clerk_c1, {"active": False})
+    db.session.commit()
+    assert (
+        db.session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.user_id == world.clerk_c1.id)) == 0
+    )
+
+    admin.update_user(world.admin, _user("clerk_c1"), {"active": True})
+    db.session.commit()
+    assert client.get("/").headers["Location"].startswith("/login")
+    assert _me(client, token).status_code == 401
+    assert auth.login("clerk_c1").status_code == 302  # signing in again works, and a new token can be asked for
+    assert _me(client, _token(app.test_client(), "clerk_c1").get_json()["token"]).status_code == 200
+
+
+# No answer confirms a password
+
+
+def _answer(response) -> tuple[int, str]:
+    """Status and body, without the form's CSRF token (signed with the time, it differs from one page to the next)."""
+    return response.status_code, re.sub(r'name="csrf_token"([^>]*) value="[^"]*"', r"\1", response.text)
+
+
+@pytest.mark.parametrize("how", ["page", "api"])
+def test_a_deactivated_account_answers_a_right_and_a_wrong_password_as_a_wrong_password(world, client, how):
+    admin.update_user(world.admin, world.clerk_c1, {"active": False})
+    db.session.commit()
+
+    def attempt(password):
+        if how == "api":
+            response = _token(client, "clerk_c1", password)
+            return response.status_code, response.get_json()
+        return _answer(client.post("/login", data={"username": "clerk_c1", "password": password}))
+
+    right, wrong = attempt(PASSWORD), attempt("sai-mat-khau1")
+    assert right == wrong
+    assert right == attempt("sai-mat-khau2")
+    assert right[0] == 401 and accounts.BAD_LOGIN in str(right[1])
+    for _ in range(6):  # more wrong passwords than a lock-out takes: none is counted, nothing changes
+        attempt("sai-mat-khau1")
+    assert attempt(PASSWORD) == right
+
+
+@pytest.mark.parametrize("how", ["page", "api"])
+def test_a_locked_out_account_answers_a_right_and_a_wrong_password_identically(world, client, how):
+    _fail(client, "clerk_c1", 5)
+    if how == "api":
+        right, wrong = _token(client, "clerk_c1"), _token(client, "clerk_c1", "sai-mat-khau1")
+        assert (right.status_code, right.get_json()) == (wrong.status_code, wrong.get_json())
+    else:
+        right = client.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+        wrong = client.post("/login", data={"username": "clerk_c1", "password": "sai-mat-khau1"})
+        assert _answer(right) == _answer(wrong)
+    assert right.status_code == 401 and LOCKED in right.text
+
+
+def test_a_deactivated_account_costs_the_same_hashing_work_as_a_wrong_password(world, monkeypatch):
+    from werkzeug import security
+
+    hashed = []
+    counting = lambda stored, password: hashed.append(1) or security.check_password_hash(stored, password)  # noqa: E731
+    monkeypatch.setattr("workflow.services.auth.check_password_hash", counting)
+    monkeypatch.setattr("workflow.models.users.check_password_hash", counting)
+    admin.update_user(world.admin, world.clerk_c2, {"active": False})
+    db.session.commit()
+    for username in ("clerk_c1", "clerk_c2", "khong.ton.tai"):  # wrong password, deactivated, unknown
+        with pytest.raises(AuthenticationError, match=re.escape(accounts.BAD_LOGIN)):
+            accounts.authenticate(username, PASSWORD if username == "clerk_c2" else "sai-mat-khau1")
+    assert len(hashed) == 3

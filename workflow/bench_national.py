@@ -310,7 +310,7 @@ class _World:
             user_id = self.ids.take(User)
             users.append({"id": user_id, "username": username, "full_name": _person(self.rng),
                           "password_hash": password_hash, "active": True, "created_at": joined,
-                          "failed_logins": 0, "session_epoch": 0})  # fmt: skip
+                          "failed_logins": 0})  # fmt: skip
             roles.append({"id": self.ids.take(RoleAssignment), "user_id": user_id, "role": role, "unit_id": unit_id})
             self.users[(role, unit_id)] = (user_id, username)
         _insert(User, users)

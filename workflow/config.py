@@ -19,6 +19,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         ATTACHMENT_MAX_BYTES=10 * 1024 * 1024,
         PDF_CACHE_DIR=str(instance / "pdf-cache"),  # PDFs of issued documents, converted once (documents.issued_pdf)
         API_TOKEN_HOURS=12,
+        SESSION_HOURS=12,  # a signed-in browser is signed out this long after signing in, like an API token
         PER_PAGE=25,
         TIMEZONE="Asia/Ho_Chi_Minh",
         BOOTSTRAP_SERVE_LOCAL=True,

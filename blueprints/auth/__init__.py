@@ -7,6 +7,7 @@ from blueprints.forms import Form
 from blueprints.security import login_limit
 from workflow.errors import AuthenticationError
 from workflow.services import auth
+from workflow.text import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -56,16 +57,29 @@ def login():
         else:
             _sign_in(user)
             flash(f"Xin chào {user.full_name}.", "success")
-            return redirect(_safe_next() or url_for("main.inbox"))
+            return redirect(local_path(request.args.get("next")) or url_for("main.inbox"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 401
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
-    session.clear()
+    auth.end_session(current_user.session_key)
+    _sign_out()
     flash("Đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    auth.end_every_session(current_user._get_current_object())
+    _sign_out()
+    flash(
+        "Đã đăng xuất khỏi mọi nơi: mọi phiên đăng nhập và mã truy cập API của bạn đã hết hiệu lực. "
+        "Đăng nhập lại để tiếp tục.",
+        "info",
+    )
     return redirect(url_for("auth.login"))
 
 
@@ -77,7 +91,7 @@ def change_password():
     me = current_user._get_current_object()
     user = form.saved(lambda: auth.change_own_password(me, form.current.data, form.password.data))
     if user:
-        _sign_in(user)  # with the new session epoch: this session stays, every other one ends
+        _sign_in(user)  # the new password ended every session: this browser carries on in a fresh one
         flash("Đã đổi mật khẩu. Các phiên đăng nhập khác và mã truy cập API của bạn đã hết hiệu lực.", "success")
         return redirect(url_for("main.inbox"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
@@ -86,10 +100,10 @@ def change_password():
 def _sign_in(user) -> None:
     # A fresh session: nothing from before signing in (set by whoever held the browser) carries over.
     session.clear()
+    auth.start_session(user)
     login_user(user)
 
 
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    # Only a path of this site: "//host" and "/\\host" are other sites to a browser.
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
+def _sign_out() -> None:
+    logout_user()
+    session.clear()

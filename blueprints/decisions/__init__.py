@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from blueprints.decisions.files import NO_LIBREOFFICE, send_issued
 from blueprints.decisions.forms import ActionForm, ComposeForm, DecisionForm, RevokeForm
 from blueprints.downloads import send_bytes
+from blueprints.errors import same_site_referrer
 from blueprints.ui import past_the_end
 from workflow import documents
 from workflow.documents import PdfUnavailable
@@ -67,7 +68,7 @@ def create():
     data = form.service_data()
     if not form.validate() or not data["nomination_ids"]:
         flash("Chọn ít nhất một hồ sơ để đưa vào quyết định.", "warning")
-        return redirect(request.referrer or url_for(".compose"))
+        return redirect(same_site_referrer() or url_for(".compose"))
     decision = decisions.create_draft(current_user, data)
     flash("Đã tạo dự thảo quyết định. Kiểm tra, chỉnh sửa từng mục rồi bấm “Ban hành”.", "success")
     return redirect(url_for(".detail", decision_id=decision.id))

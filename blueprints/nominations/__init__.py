@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from blueprints.downloads import send_bytes
+from blueprints.errors import same_site_referrer
 from blueprints.forms import attach_uploads
 from blueprints.nominations.forms import ActionForm, BulkForm, NominationForm, UploadForm, bulk_fields
 from blueprints.ui import past_the_end
@@ -166,7 +167,7 @@ def bulk():
     ids = request.form.getlist("ids", type=int)
     if not form.validate() or not ids:
         flash("Chọn ít nhất một hồ sơ và một thao tác.", "warning")
-        return redirect(request.referrer or url_for(".index"))
+        return redirect(same_site_referrer() or url_for(".index"))
     result = nominations.perform_many(current_user, ids, form.action.data, comment=form.comment.data or "")
     return render_template("nominations/bulk_result.html", result=result, action=Action(form.action.data))
 

@@ -118,6 +118,19 @@ def test_a_user_signed_in_on_one_server_is_signed_in_on_the_other(live):
     assert token_a.on(live.b).get(f"{API}/me").json()["username"] == "clerk_c1"
 
 
+def test_signing_out_on_one_server_ends_the_session_on_the_other(live):
+    browser = Client(live.a.url)
+    csrf = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', browser.get("/login").text).group(1)
+    browser.post("/login", form={"csrf_token": csrf, "username": "clerk_c1", "password": PASSWORD})
+    copy_on_b = browser.on(live.b)  # the cookie as it was, replayed later on the other server
+    assert copy_on_b.get("/").status == 200
+
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/").text).group(1)
+    assert browser.post("/logout", form={"csrf_token": csrf}).status == 302
+    replayed = copy_on_b.get("/")
+    assert replayed.status == 302 and replayed.headers["Location"].startswith("/login")
+
+
 def _migrations_head() -> str:
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)

@@ -5,7 +5,7 @@ from workflow.models.decisions import Decision, DecisionCounter, DecisionItem, D
 from workflow.models.nominations import Attachment, Nomination, NominationEvent
 from workflow.models.reports import Indicator, Report, ReportEvent, ReportValue, ReviewPeriod
 from workflow.models.units import Unit
-from workflow.models.users import ApiToken, RoleAssignment, User
+from workflow.models.users import ApiToken, RoleAssignment, User, UserSession
 
 __all__ = [
     "ApiToken",
@@ -27,5 +27,6 @@ __all__ = [
     "RoleAssignment",
     "Unit",
     "User",
+    "UserSession",
     "campaign_award_forms",
 ]

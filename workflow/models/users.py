@@ -23,19 +23,21 @@ class User(UserMixin, db.Model):
     # Consecutive wrong passwords, and the lock-out they led to (services.auth).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
-    # Part of the session's user id: bumping it (a new password) signs out every other open session.
-    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The key of the browser session this object was loaded for or signed in with (services.auth), not a column:
+    # Flask-Login keeps get_id() in the session cookie, and the key names the server-side session record.
+    session_key = None
+
     @property
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch or 0}"
+    def get_id(self) -> str | None:
+        return self.session_key
 
     # Passwords are hashed in NFC: "Mậtkhẩu2026" typed on a keyboard that sends NFD is the same password.
     def set_password(self, password: str) -> None:
@@ -79,3 +81,16 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(Timestamp)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class UserSession(db.Model):
+    """A signed-in browser. Its cookie holds a random key; only the key's SHA-256 is stored, as for API tokens.
+    Signing out ends it; a new password, deactivation or "sign out everywhere" end all of the user's."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(Timestamp)

@@ -1,5 +1,5 @@
-"""Signing in: passwords for the pages, hashed expiring bearer tokens for the API, and the lock-out that follows
-too many wrong passwords."""
+"""Signing in: passwords, sessions kept on the server for the pages, hashed expiring bearer tokens for the API, and
+the lock-out that follows too many wrong passwords."""
 
 import hashlib
 import math
@@ -7,20 +7,23 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, case, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workflow.errors import AuthenticationError, ValidationError
 from workflow.extensions import db
-from workflow.models import ApiToken, User
+from workflow.models import ApiToken, User, UserSession
 from workflow.models.base import as_utc, utcnow
 from workflow.services import flush
 from workflow.text import clean
 
-BAD_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
+BAD_LOGIN = (
+    "Tên đăng nhập hoặc mật khẩu không đúng. "
+    "Nếu chắc chắn đã nhập đúng, tài khoản có thể đã ngừng hoạt động: liên hệ quản trị viên."
+)
 PASSWORD_MIN = 8
-# Checked when the username is unknown, so that a wrong name takes as long as a wrong password.
+# Checked when the username is unknown or the account deactivated, so that either takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
 
@@ -30,17 +33,18 @@ class AccountLocked(AuthenticationError):
 
 def authenticate(username: str | None, password: str | None) -> User:
     """The active user with these credentials. AuthenticationError otherwise: the same message for an unknown
-    name and a wrong password; AccountLocked while the account is locked out, whatever the password."""
+    name, a deactivated account and a wrong password; AccountLocked while the account is locked out, whatever the
+    password."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == clean(username).lower()))
-    if user is None:
+    if user is None or not user.active:
+        # The answer of a wrong password, after the same hashing work, whatever the password: nothing tells
+        # that the account exists, nor (for a deactivated one) that the password was right.
         check_password_hash(_DUMMY_HASH, password or "")
         raise AuthenticationError(BAD_LOGIN)
     _refuse_if_locked(user.locked_until)
     if not user.check_password(password or ""):
         _refuse_if_locked(_record_failure(user.id))
         raise AuthenticationError(BAD_LOGIN)
-    if not user.active:
-        raise AuthenticationError("Tài khoản đã bị khóa. Liên hệ quản trị viên.")
     if user.failed_logins or user.locked_until:
         unlock(user)
     return user
@@ -95,13 +99,12 @@ def password_problem(password: str | None) -> str | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Give the user a new password (already checked against the policy) and end their other sessions, their
-    API tokens and any lock-out."""
+    """Give the user a new password (already checked against the policy) and end their sessions, their API
+    tokens and any lock-out."""
     user.set_password(password)
-    user.session_epoch = (user.session_epoch or 0) + 1
     unlock(user)
     if user.id is not None:
-        db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        end_every_session(user)
 
 
 def change_own_password(user: User, current: str | None, new: str | None) -> User:
@@ -119,20 +122,77 @@ def change_own_password(user: User, current: str | None, new: str | None) -> Use
     return user
 
 
-# One query: the user, their roles and the units of the roles, which every page reads (scope, navbar). Built once:
-# it runs on every request.
-_SIGNED_IN = select(User).where(User.id == bindparam("user_id")).options(joinedload(User.roles))
+# Sessions: a record per signed-in browser, named by a random key kept in the signed session cookie.
 
 
-def user_for_session(session_id: str | None) -> User | None:
-    """The active user a session's id ("<id>:<epoch>") names, as long as no new password has been set since."""
-    user_id, _, epoch = (session_id or "").partition(":")
-    if not user_id.isdigit() or not epoch.isdigit():
+def start_session(user: User) -> str:
+    """A new session record for the user, whose key the caller keeps in the browser's cookie (user.get_id()
+    returns it). The user's ended and expired records are pruned here, so the table holds little more than the
+    sessions open now."""
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id,
+            or_(UserSession.ended_at.is_not(None), UserSession.created_at <= _oldest_open()),
+        )
+    )
+    key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, key_hash=_hash(key)))
+    flush()
+    user.session_key = key
+    return key
+
+
+# One query, which runs on every request: the user of an open session, with their roles and the units of the
+# roles, which every page reads (scope, navbar). Built once.
+_SIGNED_IN = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.key_hash == bindparam("key_hash"),
+        UserSession.ended_at.is_(None),
+        UserSession.created_at > bindparam("oldest"),
+        User.active.is_(True),
+    )
+    .options(joinedload(User.roles))
+)
+
+
+def user_for_session(key: str | None) -> User | None:
+    """The active user whose session this key names, while that session is open (not ended, not expired)."""
+    if not key:
         return None
-    user = db.session.scalars(_SIGNED_IN, {"user_id": int(user_id)}).unique().one_or_none()
-    if user is None or not user.active or (user.session_epoch or 0) != int(epoch):
-        return None
+    params = {"key_hash": _hash(key), "oldest": _oldest_open()}
+    user = db.session.scalars(_SIGNED_IN, params).unique().one_or_none()
+    if user is not None:
+        user.session_key = key
     return user
+
+
+def end_session(key: str | None) -> None:
+    """End the session this key names (signing out): its cookie, replayed, no longer signs anyone in."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.key_hash == _hash(key or ""), UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    flush()
+
+
+def end_every_session(user: User) -> None:
+    """End every session of the user and delete every API token they hold (a new password, deactivation,
+    "sign out everywhere"): nothing opened before comes back, even if the account is reactivated."""
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    flush()
+
+
+def _oldest_open():
+    """Sessions started before this have expired."""
+    return utcnow() - timedelta(hours=current_app.config["SESSION_HOURS"])
 
 
 def issue_token(user: User) -> tuple[str, ApiToken]:

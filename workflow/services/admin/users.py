@@ -92,6 +92,8 @@ def update_user(actor: User, user: User, data: Mapping[str, Any]) -> User:
         user.active = bool(data["active"])
         if user.active:
             auth.unlock(user)  # saving an account as active also lifts a lock-out after wrong passwords
+        else:
+            auth.end_every_session(user)  # so that reactivating the account revives none of them
     if data.get("password"):
         auth.set_password(user, data["password"])  # also signs the user out everywhere
     if data.get("roles") is not None:
