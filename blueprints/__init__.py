@@ -2,7 +2,7 @@
 
 from flask import Flask, request
 
-from blueprints.errors import register_error_handlers
+from blueprints.errors import register_error_handlers, signed_out
 from workflow.extensions import db, login_manager, wrote_nothing
 from workflow.models import User
 from workflow.services.auth import user_for_session
@@ -37,6 +37,7 @@ def register_blueprints(app: Flask) -> None:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"  # a session cookie replayed from another browser is dropped
+    login_manager.unauthorized_handler(signed_out)
 
     app.after_request(_commit_once)
     register_error_handlers(app)

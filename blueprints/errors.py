@@ -6,11 +6,12 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_login.utils import login_url
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from workflow.errors import DomainError
-from workflow.extensions import db, limiter
+from workflow.extensions import db, limiter, login_manager
 from workflow.text import local_path
 
 HTTP_MESSAGES = {
@@ -66,6 +67,18 @@ def http_error(error: HTTPException):
         return (*error_json(status, code, message, _webargs_fields(error)), headers)
     typed = _typed_text() if isinstance(error, CSRFError) and request.method == "POST" else []
     return render_template("error.html", status=status, message=message, typed=typed), status, headers
+
+
+def signed_out():
+    """Flask-Login's answer to someone not signed in. A page asked for: the login page, coming back afterwards. A
+    form sent after the session ended (signed out in another tab, expired, a new password set elsewhere): a 401
+    page showing back the text written on it, to copy, as for a refused CSRF token; the login page would lose it."""
+    if request.method in READ_METHODS:
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url(login_manager.login_view, request.url))
+    db.session.rollback()
+    message = "Phiên đăng nhập đã kết thúc. Vui lòng đăng nhập lại."
+    return render_template("error.html", status=401, message=message, typed=_typed_text()), 401
 
 
 def _retry_after() -> dict[str, str]:

@@ -2,6 +2,7 @@
 after repeated wrong passwords, no answer that confirms a password, fresh HttpOnly SameSite session cookies, sessions
 kept on the server that signing out, a new password or deactivation end, and only same-site redirects."""
 
+import html
 import re
 import threading
 import time
@@ -14,10 +15,11 @@ from sqlalchemy import func, select
 from app import create_app
 from tests.api_client import API
 from tests.conftest import BrowserClient
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, nomination_data
+from tests.pages import hidden
 from workflow.errors import AuthenticationError, ValidationError
 from workflow.extensions import db
-from workflow.models import ApiToken, User, UserSession
+from workflow.models import ApiToken, Nomination, User, UserSession
 from workflow.models.base import utcnow
 from workflow.services import admin
 from workflow.services import auth as accounts
@@ -319,6 +321,25 @@ def test_signing_out_ends_the_session_on_the_server_so_a_copied_cookie_gets_the_
     assert auth.logout().status_code == 302
     replayed = copy.get("/")
     assert replayed.status_code == 302 and replayed.headers["Location"].startswith("/login")
+
+
+def test_a_form_sent_after_the_session_ended_elsewhere_shows_back_what_was_typed(world, app, client, auth):
+    """Signed out everywhere from another browser, the session expired: the form still carries a valid CSRF token,
+    but nobody is signed in. Its text comes back on a 401 page to copy, not lost on the way to the login page."""
+    auth.login("clerk_c1")
+    form = client.get("/nominations/new")
+    elsewhere = app.test_client()
+    elsewhere.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    elsewhere.post("/account/sign-out-everywhere")
+
+    data = nomination_data(world) | {"nominee_name": "Bùi Thị Hồng Nhung", "achievements": "Phát hiện 2 vụ trộm."}
+    sent = client.post("/nominations/new", data=data | {"csrf_token": hidden(form, "csrf_token")})
+    assert sent.status_code == 401
+    assert "Phiên đăng nhập đã kết thúc" in sent.text
+    shown = [html.unescape(text) for text in re.findall(r"<textarea[^>]*readonly[^>]*>([^<]*)</textarea>", sent.text)]
+    assert "Bùi Thị Hồng Nhung" in shown and "Phát hiện 2 vụ trộm." in shown
+    assert db.session.scalar(select(func.count()).select_from(Nomination)) == 0
+    assert client.get("/nominations/").headers["Location"].startswith("/login")  # a page still leads to sign-in
 
 
 def test_signing_out_everywhere_ends_every_session_and_token_of_the_account_and_no_one_elses(world, app, client, auth):
