@@ -112,6 +112,8 @@ class Action(StrEnum):
     withdraw = "withdraw"
     award = "award"
     revoke = "revoke"
+    attach = "attach"
+    detach = "detach"
 
     @property
     def title(self) -> str:
@@ -125,6 +127,8 @@ class Action(StrEnum):
             "withdraw": "Rút hồ sơ",
             "award": "Khen thưởng",
             "revoke": "Thu hồi khen thưởng",
+            "attach": "Đính kèm tệp",
+            "detach": "Xóa tệp đính kèm",
         }[self._value_]
 
     @property
