@@ -139,6 +139,9 @@ class Action(StrEnum):
 # Actions a person can take through the pages and the API (award comes from issuing a decision).
 USER_ACTIONS = (Action.submit, Action.approve, Action.return_, Action.reject, Action.withdraw)
 REVIEW_ACTIONS = (Action.approve, Action.return_, Action.reject)
+# Actions that write a nomination's or a report's content (a resubmission is a submit): whoever took one on an item,
+# at any time in its life, never reviews it (permissions.authored).
+AUTHORING_ACTIONS = (Action.create, Action.edit, Action.submit, Action.attach, Action.detach)
 
 
 class ReportState(StrEnum):

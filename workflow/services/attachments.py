@@ -109,7 +109,8 @@ def remove(actor: User, owner: Nomination | Report, attachment_id: int) -> None:
 
 
 def _record(actor: User, owner: Nomination | Report, action: Action, attachment: Attachment) -> None:
-    """The item's history says who attached or removed which file, as it says who edited the rest."""
+    """The item's history says who attached or removed which file: that is writing its content, which bars the
+    writer from reviewing it (permissions.authored)."""
     machine.record(owner, action, actor=actor, comment=attachment.filename, from_state=owner.state)
     flush()
 
