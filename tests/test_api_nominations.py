@@ -285,7 +285,10 @@ def test_nobody_approves_a_nomination_they_submitted_themselves(api, world):
     both.act(nomination["id"], "submit")
     response = both.act(nomination["id"], "approve")
     assert response.status_code == 403
-    assert error(response)["message"] == "Không được tự duyệt hồ sơ do chính mình lập hoặc gửi."
+    assert error(response)["message"] == (
+        "Không được tự duyệt hồ sơ mà chính mình đã lập, sửa, gửi hoặc thêm, xóa tệp đính kèm: "
+        "cần một lãnh đạo khác của cấp này xét duyệt."
+    )
     assert both.nomination(nomination["id"])["state"] == "submitted"
 
 

@@ -12,7 +12,7 @@ from tests.factories import create_nomination
 from workflow.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from workflow.extensions import db
 from workflow.models import Attachment
-from workflow.services import attachments, nominations
+from workflow.services import attachments, listing, nominations
 from workflow.states import State
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -235,3 +235,14 @@ def test_an_attachment_is_only_reachable_through_its_own_nomination(world, draft
     attachments.remove(world.clerk_c1, draft, attachment.id)
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(Attachment)) == 0
+
+
+def test_adding_and_removing_a_file_each_write_a_history_row_naming_it(world, draft):
+    attachment = attachments.add(world.clerk_d, draft, "Biên bản họp xét.pdf", pdf())
+    attachments.remove(world.clerk_c1, draft, attachment.id)
+    db.session.commit()
+    rows = [(e.action, e.actor_id, e.from_state, e.to_state, e.comment) for e in listing.history(draft)][1:]
+    assert rows == [
+        ("attach", world.clerk_d.id, "draft", "draft", "Biên bản họp xét.pdf"),
+        ("detach", world.clerk_c1.id, "draft", "draft", "Biên bản họp xét.pdf"),
+    ]

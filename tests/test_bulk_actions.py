@@ -7,11 +7,12 @@ import pytest
 from sqlalchemy import event, select, update
 
 from tests.factories import create_nomination, make_user, nomination_data
+from tests.route_map import PDF
 from workflow.errors import DomainError
 from workflow.extensions import db
 from workflow.models import Nomination, NominationEvent
 from workflow.models.base import as_utc
-from workflow.services import STALE, listing, nominations
+from workflow.services import STALE, attachments, listing, nominations
 from workflow.states import Action, State
 
 MISSING = 10**6
@@ -26,6 +27,13 @@ def _batch(world, self_reviewer) -> list[Nomination]:
     edited = create_nomination(world, name="Phạm Thị Dung", commit=False)
     nominations.update(world.clerk_c1, edited, {"position": "Trưởng thôn"}, version=None)
     nominations.perform(world.clerk_c1, edited, "submit")  # submitted like the first, one version further
+    # Drafted and sent by clerk_c1, but written in part by the self-reviewer: rewritten, or given a file.
+    rewritten = create_nomination(world, name="Viết lại bởi lãnh đạo", commit=False)
+    nominations.update(self_reviewer, rewritten, {"achievements": "Thành tích đã viết lại."}, version=None)
+    nominations.perform(world.clerk_c1, rewritten, "submit")
+    attached = create_nomination(world, name="Đính kèm bởi lãnh đạo", commit=False)
+    attachments.add(self_reviewer, attached, "bien-ban.pdf", PDF)
+    nominations.perform(world.clerk_c1, attached, "submit")
     return [
         create_nomination(world, state=State.submitted, name="Nguyễn Văn Hậu", commit=False),
         create_nomination(world, world.a1, state=State.submitted, kind="collective", name="Trường THCS", commit=False),
@@ -37,6 +45,8 @@ def _batch(world, self_reviewer) -> list[Nomination]:
         create_nomination(world, world.q1, state=State.submitted, name="Phan Văn Thiết", commit=False, **q1),
         own,
         edited,
+        rewritten,
+        attached,
     ]
 
 
@@ -108,13 +118,17 @@ def test_the_mixed_batch_gives_each_reason_in_vietnamese(world):
     # A commune's leader who is also its clerk: the one who may not approve what they drafted or sent.
     both = make_user("canbo_kiem_lanhdao", [("clerk", world.c1), ("reviewer", world.c1)])
     batch = _batch(world, both)
-    ok, agency, draft, other_commune, district_level, returned, withdrawn, other_province, own, edited = batch
+    ok, agency, draft, other_commune, district_level, returned, withdrawn, other_province, own, edited, *theirs = batch
     db.session.commit()
 
     result = nominations.perform_many(both, [*(n.id for n in batch), MISSING], "approve")
 
     not_found = "Không tìm thấy hồ sơ đề nghị."
     not_awaited = "Chỉ lãnh đạo của cấp đang xét duyệt hồ sơ mới được thực hiện thao tác này."
+    wrote_it = (
+        "Không được tự duyệt hồ sơ mà chính mình đã lập, sửa, gửi hoặc thêm, xóa tệp đính kèm: "
+        "cần một lãnh đạo khác của cấp này xét duyệt."
+    )
     assert result.done == [ok.id, agency.id, edited.id]
     assert result.skipped == [
         {"id": draft.id, "reason": "Không thể “Duyệt” hồ sơ đang ở trạng thái “Dự thảo”."},
@@ -123,7 +137,7 @@ def test_the_mixed_batch_gives_each_reason_in_vietnamese(world):
         {"id": returned.id, "reason": "Không thể “Duyệt” hồ sơ đang ở trạng thái “Bị trả lại”."},
         {"id": withdrawn.id, "reason": "Không thể “Duyệt” hồ sơ đang ở trạng thái “Đã rút”."},
         {"id": other_province.id, "reason": not_found},
-        {"id": own.id, "reason": "Không được tự duyệt hồ sơ do chính mình lập hoặc gửi."},
+        *({"id": n.id, "reason": wrote_it} for n in (own, *theirs)),
         {"id": MISSING, "reason": not_found},
     ]
 

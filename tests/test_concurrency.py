@@ -231,7 +231,11 @@ def test_bulk_actions_skip_a_nomination_the_actor_created_and_keep_the_others(wo
     db.session.commit()
 
     assert result.done == [other.id]
-    assert result.skipped == [{"id": own.id, "reason": "Không được tự duyệt hồ sơ do chính mình lập hoặc gửi."}]
+    wrote_it = (
+        "Không được tự duyệt hồ sơ mà chính mình đã lập, sửa, gửi hoặc thêm, xóa tệp đính kèm: "
+        "cần một lãnh đạo khác của cấp này xét duyệt."
+    )
+    assert result.skipped == [{"id": own.id, "reason": wrote_it}]
     assert reload(own.id).state == "submitted"
     assert reload(other.id).state == "commune_approved"
 

@@ -1,18 +1,22 @@
 """Who may do what: role × unit scope × action.
 
 The machine says whether an action is valid from a state; permissions say whether this person may take it.
-Only a reviewer of the unit at the current level of the chain reviews; nobody reviews what they created or
-submitted; clerks act in their unit's subtree; everyone sees only their subtree.
+Only a reviewer of the unit at the current level of the chain reviews; nobody reviews what they wrote (created,
+edited, submitted, attached or removed a file), at any level; clerks act in their unit's subtree; everyone sees
+only their subtree.
 """
 
 import pytest
 
-from tests.factories import create_nomination, make_user, nomination_data
+from tests.factories import create_nomination, create_period, make_user, nomination_data
+from tests.route_map import PDF
 from workflow import permissions
 from workflow.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from workflow.extensions import db
-from workflow.models import Nomination
-from workflow.services import listing, nominations
+from workflow.models import Nomination, Report
+from workflow.services import attachments, listing, nominations
+from workflow.services.reports import filing
+from workflow.services.reports import inbox as report_inbox
 from workflow.states import USER_ACTIONS, Action, State
 
 REVIEW_ACTIONS = ["approve", "return", "reject"]
@@ -45,10 +49,10 @@ def _nomination(world, chain: str, state: str) -> Nomination:
     return create_nomination(world, world.q1, state=state, form=world.form_q, campaign=world.campaign_q)
 
 
-def _snapshot(nomination: Nomination) -> tuple:
+def _snapshot(item: Nomination | Report) -> tuple:
     db.session.expire_all()
-    fresh = db.session.get(Nomination, nomination.id)
-    return fresh.state, fresh.version, len(listing.history(fresh))
+    fresh = db.session.get(type(item), item.id)
+    return fresh.state, fresh.version, len(fresh.events)
 
 
 @pytest.mark.parametrize("username", REVIEWERS_AND_OTHERS)
@@ -89,31 +93,92 @@ def test_a_commune_reviewer_cannot_act_again_once_the_district_has_the_nominatio
 
 @pytest.fixture
 def clerk_reviewer(world):
-    """One person holding both the clerk and the reviewer role at commune C1."""
-    user = make_user("canbo_kiem_lanhdao", [("clerk", world.c1), ("reviewer", world.c1)])
+    """One person holding the clerk role at commune C1 and the reviewer role at C1 and at district D."""
+    user = make_user("canbo_kiem_lanhdao", [("clerk", world.c1), ("reviewer", world.c1), ("reviewer", world.d)])
     db.session.commit()
     return user
 
 
-@pytest.mark.parametrize("who", ["created_and_submitted", "created_only", "submitted_only"])
-def test_nobody_reviews_a_nomination_they_created_or_submitted_even_holding_both_roles(world, clerk_reviewer, who):
-    creator = world.clerk_c1 if who == "submitted_only" else clerk_reviewer
-    submitter = world.clerk_c1 if who == "created_only" else clerk_reviewer
-    nomination = nominations.create(creator, nomination_data(world))
-    nominations.perform(submitter, nomination, "submit")
+# Each way of writing an item's content; clerk_c1 does the rest (drafts, sends).
+WAYS_OF_WRITING = [
+    "created",
+    "edited",
+    "submitted",
+    "attached_a_file",
+    "removed_a_file",
+    "submitted_before_a_return",  # clerk_c1 resubmitted it: the item names clerk_c1 as its sender
+    "edited_while_returned",
+    "resubmitted",
+]
+# The level where the writer is asked to review, and the other reviewer of that level.
+LEVELS = {"commune": "reviewer_c1", "district": "reviewer_d"}
+
+
+def _written(world, writer, way: str, *, service=nominations, create=None):
+    """An item of C1 (a nomination, or a report through the `service` filing them) that `writer` wrote in one
+    `way`, submitted once, or again after a return."""
+    clerk = world.clerk_c1
+    create = create or (lambda author: nominations.create(author, nomination_data(world)))
+    field = "position" if service is nominations else "lessons"
+    item = create(writer if way == "created" else clerk)
+    if way == "edited":
+        service.update(writer, item, {field: "Trưởng thôn"}, version=None)
+    elif way == "attached_a_file":
+        attachments.add(writer, item, "bien-ban.pdf", PDF)
+    elif way == "removed_a_file":
+        attachments.remove(writer, item, attachments.add(clerk, item, "bien-ban.pdf", PDF).id)
+    service.perform(writer if way in ("submitted", "submitted_before_a_return") else clerk, item, "submit")
+    if way in ("submitted_before_a_return", "edited_while_returned", "resubmitted"):
+        service.perform(world.reviewer_c1, item, "return", comment="Bổ sung biên bản.")
+        if way == "edited_while_returned":
+            service.update(writer, item, {field: "Tổ phó"}, version=None)
+        service.perform(writer if way == "resubmitted" else clerk, item, "submit")
+    return item
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("way", WAYS_OF_WRITING)
+def test_nobody_reviews_a_nomination_they_wrote_at_any_level_even_holding_both_roles(world, clerk_reviewer, way, level):
+    nomination = _written(world, clerk_reviewer, way)
+    if level == "district":
+        nominations.perform(world.reviewer_c1, nomination, "approve")
     db.session.commit()
     before = _snapshot(nomination)
 
     assert nominations.available_actions(clerk_reviewer, nomination) == [Action.withdraw]
     for action in REVIEW_ACTIONS:
-        with pytest.raises(PermissionDenied, match="tự duyệt"):
+        with pytest.raises(PermissionDenied, match="tự duyệt hồ sơ mà chính mình đã lập, sửa, gửi"):
             nominations.perform(clerk_reviewer, nomination, action, comment="Tự xét.")
     assert _snapshot(nomination) == before
     review = next(s for s in listing.inbox(clerk_reviewer) if s.key == "review")
-    assert nomination.id not in [n.id for n in review.items]
-    # Another reviewer of the same commune is not affected.
-    nominations.perform(world.reviewer_c1, nomination, "approve")
-    assert nomination.state == "commune_approved"
+    assert review.total == 0 and review.items == []
+    # Another reviewer of the same level is not affected.
+    nominations.perform(getattr(world, LEVELS[level]), nomination, "approve")
+    assert nomination.state == f"{level}_approved"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("way", WAYS_OF_WRITING)
+def test_nobody_reviews_a_report_they_wrote_at_any_level_even_holding_both_roles(world, clerk_reviewer, way, level):
+    period = create_period(world)
+    data = {"unit_id": world.c1.id, "results": "Tổ chức 12 buổi tuyên truyền."}
+    report = _written(
+        world, clerk_reviewer, way, service=filing, create=lambda author: filing.create(author, period, data)
+    )
+    if level == "district":
+        filing.perform(world.reviewer_c1, report, "approve")
+    db.session.commit()
+    before = _snapshot(report)
+
+    assert filing.available_actions(clerk_reviewer, report) == []
+    for action in ("approve", "return"):
+        with pytest.raises(PermissionDenied, match="tự duyệt báo cáo mà chính mình đã lập, sửa, gửi"):
+            filing.perform(clerk_reviewer, report, action, comment="Tự xét.")
+    assert _snapshot(report) == before
+    review = next(s for s in report_inbox.inbox(clerk_reviewer) if s.key == "report_review")
+    assert review.total == 0 and review.items == []
+    filing.perform(getattr(world, LEVELS[level]), report, "approve")
+    assert report.state == ("commune_approved" if level == "commune" else "accepted")
 
 
 def test_a_commune_clerk_who_reviews_at_the_district_cannot_approve_their_own_nomination_there(world):

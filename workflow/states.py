@@ -112,6 +112,8 @@ class Action(StrEnum):
     withdraw = "withdraw"
     award = "award"
     revoke = "revoke"
+    attach = "attach"
+    detach = "detach"
 
     @property
     def title(self) -> str:
@@ -125,6 +127,8 @@ class Action(StrEnum):
             "withdraw": "Rút hồ sơ",
             "award": "Khen thưởng",
             "revoke": "Thu hồi khen thưởng",
+            "attach": "Đính kèm tệp",
+            "detach": "Xóa tệp đính kèm",
         }[self._value_]
 
     @property
@@ -135,6 +139,9 @@ class Action(StrEnum):
 # Actions a person can take through the pages and the API (award comes from issuing a decision).
 USER_ACTIONS = (Action.submit, Action.approve, Action.return_, Action.reject, Action.withdraw)
 REVIEW_ACTIONS = (Action.approve, Action.return_, Action.reject)
+# Actions that write a nomination's or a report's content (a resubmission is a submit): whoever took one on an item,
+# at any time in its life, never reviews it (permissions.authored).
+AUTHORING_ACTIONS = (Action.create, Action.edit, Action.submit, Action.attach, Action.detach)
 
 
 class ReportState(StrEnum):

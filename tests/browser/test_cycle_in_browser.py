@@ -92,7 +92,10 @@ def walk_the_cycle(page: Page, chain: Chain, name: str, signer: str, tmp_path: P
     act_as(page, chain.reviewer, url, "Duyệt")
     expect(badge(page)).to_have_text(chain.approved)
     expect(page.locator("ol.timeline > li strong")).to_have_text(
-        ["Tạo hồ sơ", "Gửi duyệt", "Duyệt", "Trả lại", "Sửa hồ sơ", "Gửi duyệt", "Duyệt", "Duyệt"]
+        [
+            *("Tạo hồ sơ", "Đính kèm tệp", "Gửi duyệt", "Duyệt", "Trả lại"),
+            *("Sửa hồ sơ", "Đính kèm tệp", "Gửi duyệt", "Duyệt", "Duyệt"),
+        ]
     )
     expect(page.locator("ol.timeline")).to_contain_text("Bổ sung biên bản họp xét của cơ sở.")
     with page.expect_download() as attachment:

@@ -51,16 +51,8 @@ class Nomination(db.Model):
         Index("ix_nominations_newest_by_campaign", "campaign_id", "id"),
         Index("ix_nominations_newest_by_award_form", "award_form_id", "id"),
         # The inbox: what awaits a role at a unit, most recently changed first, counted without reading the rows
-        # (the creator and the sender are left out of a reviewer's count).
-        Index(
-            "ix_nominations_awaiting",
-            "awaiting_role",
-            "awaiting_unit_id",
-            "updated_at",
-            "id",
-            "created_by_id",
-            "submitted_by_id",
-        ),
+        # (what the reviewer wrote is left out by id: permissions.authored_filter).
+        Index("ix_nominations_awaiting", "awaiting_role", "awaiting_unit_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,7 +109,11 @@ class Attachment(db.Model):
     every app server can serve them."""
 
     __tablename__ = "attachments"
-    __table_args__ = (CheckConstraint("(nomination_id IS NULL) <> (report_id IS NULL)", name="attached_to_one_owner"),)
+    __table_args__ = (
+        CheckConstraint("(nomination_id IS NULL) <> (report_id IS NULL)", name="attached_to_one_owner"),
+        # What a user uploaded, read without the files' bytes (permissions.authored_filter).
+        Index("ix_attachments_uploaded_by", "uploaded_by_id", "nomination_id", "report_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"), index=True)
@@ -139,6 +135,8 @@ class NominationEvent(HistoryEntry, db.Model):
     """One row of a nomination's history."""
 
     __tablename__ = "nomination_events"
+    # What a user wrote, found from their own rows alone (permissions.authored_filter).
+    __table_args__ = (Index("ix_nomination_events_author", "action", "actor_id", "nomination_id"),)
 
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
     nomination: Mapped[Nomination] = relationship(back_populates="events")

@@ -170,6 +170,8 @@ class ReportEvent(HistoryEntry, db.Model):
     """One row of a report's history."""
 
     __tablename__ = "report_events"
+    # What a user wrote, found from their own rows alone (permissions.authored_filter).
+    __table_args__ = (Index("ix_report_events_author", "action", "actor_id", "report_id"),)
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     report: Mapped[Report] = relationship(back_populates="events")

@@ -7,11 +7,13 @@ import zipfile
 
 from flask import current_app
 
+from workflow import machine
 from workflow.documents import DOCX_CONTENT_TYPE
 from workflow.errors import NotFound, ValidationError
 from workflow.extensions import db
 from workflow.models import Attachment, Nomination, Report, User
 from workflow.services import flush, nominations, reports
+from workflow.states import Action
 from workflow.text import clean
 
 ALLOWED = "PDF, DOCX, JPG, PNG"
@@ -79,7 +81,7 @@ def add(actor: User, owner: Nomination | Report, filename: str | None, data: byt
         uploaded_by_id=actor.id,
     )
     db.session.add(attachment)
-    flush()
+    _record(actor, owner, Action.attach, attachment)
     return attachment
 
 
@@ -103,6 +105,13 @@ def remove(actor: User, owner: Nomination | Report, attachment_id: int) -> None:
     attachment = get(owner, attachment_id)
     _require_editable(actor, owner)
     owner.attachments.remove(attachment)
+    _record(actor, owner, Action.detach, attachment)
+
+
+def _record(actor: User, owner: Nomination | Report, action: Action, attachment: Attachment) -> None:
+    """The item's history says who attached or removed which file: that is writing its content, which bars the
+    writer from reviewing it (permissions.authored)."""
+    machine.record(owner, action, actor=actor, comment=attachment.filename, from_state=owner.state)
     flush()
 
 

@@ -379,8 +379,7 @@ def inbox(actor: User, *, limit: int = 10) -> list[InboxSection]:
         query = select(Nomination.id).where(
             Nomination.awaiting_role == Role.reviewer,
             Nomination.awaiting_unit_id.in_(reviewer_units),
-            Nomination.created_by_id != actor.id,
-            func.coalesce(Nomination.submitted_by_id, 0) != actor.id,
+            ~permissions.authored_filter(actor, Nomination),
         )
         sections.append(_section("review", "Chờ tôi xét duyệt", query, limit, {}))
     secretariat_units = [u.id for u in permissions.role_units(actor, Role.secretariat)]

@@ -177,11 +177,8 @@ def perform(actor: User, report: Report, action: str, *, comment: str = "", vers
 
 
 def available_actions(actor: User, report: Report) -> list[Action]:
-    return [
-        action
-        for action in machine.allowed_actions(report)
-        if action in REPORT_ACTIONS and permissions.report_action_denial(actor, report, action) is None
-    ]
+    allowed = [action for action in machine.allowed_actions(report) if action in REPORT_ACTIONS]
+    return permissions.permitted(actor, report, allowed)
 
 
 def history(report: Report) -> list[ReportEvent]:

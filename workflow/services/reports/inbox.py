@@ -60,12 +60,11 @@ def inbox(actor: User, *, limit: int = 10, today: date | None = None) -> list[Re
 
 
 def _to_review(actor: User, unit_ids: list[int], limit: int) -> ReportSection:
-    """Reports awaiting a reviewer of one of the actor's units, except those the actor wrote or sent."""
+    """Reports awaiting a reviewer of one of the actor's units, except those the actor wrote (permissions.authored)."""
     awaiting = (
         Report.awaiting_role == Role.reviewer.value,
         Report.awaiting_unit_id.in_(unit_ids),
-        Report.created_by_id != actor.id,
-        func.coalesce(Report.submitted_by_id, 0) != actor.id,
+        ~permissions.authored_filter(actor, Report),
     )
     total = db.session.scalar(select(func.count()).select_from(select(Report.id).where(*awaiting).subquery())) or 0
     ordered = (
