@@ -2,7 +2,7 @@
 the inbox index no longer carries the creator and the sender
 
 Revision ID: e6f1a8b3c5d7
-Revises: d5a9c2e7f1b3
+Revises: e7c3b9d4a2f6
 Create Date: 2026-11-27 09:00:00
 
 Who wrote an item is read from its history (created, edited, submitted, attached or removed a file) and from its
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = 'e6f1a8b3c5d7'
-down_revision = 'd5a9c2e7f1b3'
+down_revision = 'e7c3b9d4a2f6'
 branch_labels = None
 depends_on = None
 
