@@ -2,8 +2,8 @@
 
 The environment decides where and how wide: BIND (or HOST and PORT), WEB_CONCURRENCY workers, GUNICORN_THREADS
 threads each, GUNICORN_TIMEOUT, FORWARDED_ALLOW_IPS. The app's own settings (DATABASE_URL, SECRET_KEY, REDIS_URL,
-ANTQ_*) are read by create_app(); MIGRATION_DATABASE_URL, the owner that migrates, by on_starting(). Logs go to stdout. The schema is migrated once, in the master, before any worker
-starts (see workflow/server.py)."""
+ANTQ_*) are read by create_app(); MIGRATION_DATABASE_URL, the owner that migrates, by on_starting(). Logs go to
+stdout. The schema is migrated once, in the master, before any worker starts (see workflow/server.py)."""
 
 import os
 
