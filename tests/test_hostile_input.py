@@ -8,6 +8,7 @@ renamed .pdf on the pages and the API (test_nomination_pages.py, test_api_attach
 upload (test_attachments.py), search across NFC/NFD (test_search.py)."""
 
 import io
+import json
 import re
 import unicodedata
 import zipfile
@@ -292,10 +293,105 @@ def test_an_oversized_api_body_gets_a_413_json_error(small_app, world, api):
     assert db.session.query(Nomination).count() == 0
 
 
+# Bodies that do not decode, text no database can store --------------------------------------------------------
+
+DEEP = {"arrays": "[" * 10_000 + "]" * 10_000, "objects": '{"a":' * 5_000 + "1" + "}" * 5_000}
+TOO_DEEP = "Nội dung JSON lồng nhau quá sâu, không đọc được."
+SURROGATE = "Có ký tự không hợp lệ (nửa cặp mã UTF-16, không phải chữ nào): hãy xóa đoạn vừa dán và gõ lại."
+
+
+def json_operations(client) -> list[tuple[str, str, dict]]:
+    """(method, path, properties of the body) of every API operation taking a JSON body, read from the OpenAPI
+    document, so that an operation added later is covered without anyone remembering to add it here. Path ids are
+    1 and actions the first of their kind: a body is read before anything is looked up."""
+    spec = client.get("/api/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    found = []
+    for template, item in spec["paths"].items():
+        for method, operation in item.items():
+            content = operation.get("requestBody", {}).get("content", {}) if method != "parameters" else {}
+            if "application/json" not in content:
+                continue
+            parameters = {
+                p["name"]: p["schema"] for p in [*item.get("parameters", []), *operation.get("parameters", [])]
+            }
+            path = template.format(**{name: schema.get("enum", [1])[0] for name, schema in parameters.items()})
+            schema = schemas[content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+            found.append((method.upper(), path, schema["properties"]))
+    assert len(found) >= 15 and ("POST", "/api/v1/tokens") in [(m, p) for m, p, _ in found]
+    return found
+
+
+@pytest.mark.parametrize("nesting", DEEP)
+def test_json_nested_too_deep_is_a_400_in_vietnamese_on_every_api_operation_the_token_one_included(
+    world, client, api, nesting
+):
+    headers = api("admin").headers
+    answers = {
+        f"{method} {path}": client.open(
+            path, method=method, data=DEEP[nesting], content_type="application/json", headers=headers
+        )
+        for method, path, _ in json_operations(client)
+    }
+    wrong = {call: (r.status_code, r.get_json()) for call, r in answers.items() if r.status_code != 400}
+    assert not wrong
+    assert {r.get_json()["error"]["message"] for r in answers.values()} == {TOO_DEEP}
+    assert db.session.query(Nomination).count() == 0
+
+
+def test_a_number_of_5000_digits_is_a_400_not_a_500(world, api):
+    response = api("clerk_c1").post(
+        "/nominations", data='{"unit_id": ' + "9" * 5000 + "}", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == "Nội dung gửi lên không phải JSON hợp lệ."
+
+
+@pytest.mark.parametrize("path", ["/login", "/nominations/new"])
+def test_json_nested_too_deep_sent_to_a_page_is_a_400_page(world, client, auth, path):
+    auth.login("clerk_c1")
+    response = client.post(path, data=DEEP["arrays"], content_type="application/json")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "Yêu cầu không hợp lệ" in response.text
+
+
+def test_a_lone_surrogate_in_any_string_of_any_api_body_is_a_422_on_that_field(world, client, api):
+    """JSON can escape half of a UTF-16 surrogate pair ("\\ud800"); it is no character, has no UTF-8, and failed the
+    query (500). Every string property of every body, from the OpenAPI document."""
+    headers = api("admin").headers
+    before, refused = route_map.fingerprint(), {}
+    for method, path, properties in json_operations(client):
+        for name, schema in properties.items():
+            if schema.get("type") != "string" or "format" in schema or schema.get("readOnly"):
+                continue
+            body = json.dumps({name: "Nguy\ud800ễn"})
+            response = client.open(path, method=method, data=body, content_type="application/json", headers=headers)
+            refused[f"{method} {path} {name}"] = (response.status_code, response.get_json()["error"]["fields"][name])
+    assert len(refused) > 40
+    assert {call: answer for call, answer in refused.items() if answer[0] != 422 or SURROGATE not in answer[1]} == {}
+    assert route_map.fingerprint() == before
+
+
+def test_a_surrogate_in_the_name_of_an_undeclared_field_is_written_back_escaped(world, api):
+    response = api("clerk_c1").post("/nominations", data='{"ghi_chu\\ud800": 1}', content_type="application/json")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]["ghi_chu\ud800"] == "Trường không được hỗ trợ."
+    assert b"ghi_chu\\ud800" in response.data
+
+
+def test_a_surrogate_in_the_username_asking_for_a_token_is_a_422(world, client):
+    response = client.post(
+        "/api/v1/tokens", data='{"username": "\\ud800", "password": "x"}', content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"username": SURROGATE}
+
+
 @pytest.mark.parametrize(
     "method, path, data",
     [
         ("get", "/nominations/?q=Ka%00S%C3%B4", None),
+        ("get", "/nominations/?q=Nguyen&q=Ka%00So", None),  # the second value of a parameter counts too
         ("post", "/nominations/new", {"nominee_name": "Ka\x00Sô", "nominee_kind": "individual"}),
     ],
 )
@@ -305,7 +401,25 @@ def test_a_nul_character_in_a_page_query_or_form_is_a_bad_request_on_both_databa
     auth.login("clerk_c1")
     response = getattr(client, method)(path, data=data)
     assert response.status_code == 400
-    assert "Yêu cầu không hợp lệ" in response.text
+    assert "Yêu cầu không hợp lệ: nội dung gửi lên có ký tự không dùng được" in response.text
+    assert db.session.query(Nomination).count() == 0
+
+
+def test_a_form_refused_for_a_nul_character_shows_back_what_was_typed(world, client, auth):
+    auth.login("clerk_c1")
+    form = nomination_data(world, name="Ka\x00Sô", achievements="Phát hiện, tố giác 12 vụ trộm cắp tài sản.")
+    response = client.post("/nominations/new", data=form)
+    assert response.status_code == 400
+    assert "KaSô" in response.text and "Phát hiện, tố giác 12 vụ trộm cắp tài sản." in response.text
+    assert "\x00" not in response.text and "Đăng nhập lại" not in response.text
+
+
+def test_a_lone_surrogate_in_a_json_body_sent_to_a_page_is_a_bad_request(world, client, auth):
+    auth.login("clerk_c1")
+    body = json.dumps(nomination_data(world, name="Ka\ud800Sô"))
+    response = client.post("/nominations/new", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ: nội dung gửi lên có ký tự không dùng được" in response.text
     assert db.session.query(Nomination).count() == 0
 
 

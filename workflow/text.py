@@ -4,6 +4,8 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# What a database cannot store: a NUL character (PostgreSQL text), half of a surrogate pair (no UTF-8 for it).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def clean(value: str | None) -> str:
@@ -11,6 +13,11 @@ def clean(value: str | None) -> str:
     if value is None:
         return ""
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def storable(value: str) -> bool:
+    """False for text holding a NUL character or a lone surrogate, which requests refuse before any service."""
+    return UNSTORABLE.search(value) is None
 
 
 def fold(value: str | None) -> str:

@@ -1,6 +1,8 @@
 """What every API module shares: the Blueprint that demands a bearer token, the request parser and the base
 Schema, both answering in Vietnamese, and `actor()`, the user behind the token."""
 
+import json
+
 from flask import g, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema as MarshmallowSchema
@@ -13,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from workflow.models import User
 from workflow.models.base import INT_MAX, as_utc
 from workflow.services import auth
+from workflow.text import storable
 
 PREFIX = "/api/v1"
 
@@ -49,34 +52,40 @@ def localize(field: fields.Field) -> None:
     for key, text in vietnamese.items():
         if key in field.error_messages and field.error_messages[key] == defaults.get(key):
             field.error_messages[key] = text
-    for inner in (
-        getattr(field, "inner", None),
-        getattr(field, "key_field", None),
-        getattr(field, "value_field", None),
-    ):
-        if isinstance(inner, fields.Field):
-            localize(inner)
+    for inner in _inner_fields(field):
+        localize(inner)
 
 
 def within_database(field: fields.Field) -> None:
     """What the database cannot store is refused with a field error (422) rather than failing the query (500):
     an integer beyond PostgreSQL's `integer` (the bounds show in the OpenAPI document; a field with a range of its
-    own keeps it), a string with a NUL character (PostgreSQL text cannot hold one)."""
+    own keeps it), a string with a NUL character (PostgreSQL text cannot hold one) or a lone surrogate (JSON can
+    escape one, "\\ud800", but it is no character and has no UTF-8)."""
     if isinstance(field, fields.Integer) and not any(isinstance(v, Range) for v in field.validators):
         field.validators = [
             *field.validators,
             Range(min=-INT_MAX - 1, max=INT_MAX, error="Số nằm ngoài phạm vi cho phép."),
         ]
     if isinstance(field, fields.String):
-        field.validators = [*field.validators, _no_nul]
-    for inner in (getattr(field, "inner", None), getattr(field, "key_field", None)):
-        if isinstance(inner, fields.Field):
-            within_database(inner)
+        field.validators = [*field.validators, _storable]
+    for inner in _inner_fields(field):
+        within_database(inner)
 
 
-def _no_nul(value: str) -> None:
+def _inner_fields(field: fields.Field) -> list[fields.Field]:
+    """The fields a list or a mapping holds (items; keys and values)."""
+    inner = (getattr(field, name, None) for name in ("inner", "key_field", "value_field"))
+    return [each for each in inner if isinstance(each, fields.Field)]
+
+
+def _storable(value: str) -> None:
+    if storable(value):
+        return
     if "\x00" in value:
         raise MarshmallowValidationError("Không được chứa ký tự NUL.")
+    raise MarshmallowValidationError(
+        "Có ký tự không hợp lệ (nửa cặp mã UTF-16, không phải chữ nào): hãy xóa đoạn vừa dán và gõ lại."
+    )
 
 
 class Schema(MarshmallowSchema):
@@ -115,10 +124,20 @@ class Parser(FlaskParser):
     def _raw_load_json(self, req):
         if not is_json_request(req) and req.get_data(cache=True):
             abort(415)
-        return super()._raw_load_json(req)
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise  # webargs' own handling: an empty body is no body
+        except (RecursionError, ValueError) as error:  # `[[[…` nested too deep; a number of over 4,300 digits
+            self._handle_invalid_json_error(error, req)
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        abort(400, exc=error, messages={"json": {"_body": ["Nội dung gửi lên không phải JSON hợp lệ."]}})
+        message = (
+            "Nội dung JSON lồng nhau quá sâu, không đọc được."
+            if isinstance(error, RecursionError)
+            else "Nội dung gửi lên không phải JSON hợp lệ."
+        )
+        abort(400, exc=error, messages={"json": {"_body": [message]}})
 
 
 class Blueprint(SmorestBlueprint):
