@@ -562,3 +562,34 @@ def nominations_history_comment(nomination) -> str:
     from workflow.services import listing
 
     return listing.history(nomination)[-1].comment
+
+
+# Numbers are numbers -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shift, as_type", [(0.5, float), (0, float), (0, str), (0, bool)])
+def test_an_id_in_a_json_body_is_a_whole_json_number_never_truncated_nor_read_from_text(world, api, shift, as_type):
+    """1.5 was truncated to 1, another unit's id: a number with a fraction, "3" and true are refused on the field."""
+    response = api("clerk_c1").post("/nominations", json=nomination_data(world, unit_id=as_type(world.c1.id + shift)))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"unit_id": "Phải là số nguyên."}
+    assert db.session.query(Nomination).count() == 0
+
+
+def test_ids_in_a_list_and_a_version_are_whole_json_numbers_too(world, api):
+    submitted = create_nomination(world, state=State.submitted)
+    reviewer = api("reviewer_c1")
+    bulk = reviewer.post("/nominations/bulk-actions", json={"action": "approve", "ids": [submitted.id + 0.5]})
+    action = reviewer.post(f"/nominations/{submitted.id}/actions/approve", json={"version": str(submitted.version)})
+    assert (bulk.status_code, bulk.get_json()["error"]["fields"]) == (422, {"ids.0": "Phải là số nguyên."})
+    assert (action.status_code, action.get_json()["error"]["fields"]) == (422, {"version": "Phải là số nguyên."})
+    assert reviewer.nomination(submitted.id)["state"] == "submitted"
+
+
+@pytest.mark.parametrize("page", ["1.5", "true", "1_0", "\u0663", " 2", "+2", "2" * 30])
+def test_an_integer_in_a_query_string_is_written_in_digits(world, api, page):
+    clerk = api("clerk_c1")
+    response = clerk.get("/nominations", query_string={"page": page})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"page": "Phải là số nguyên."}
+    assert clerk.get("/nominations", query_string={"page": "2", "campaign_id": "-1"}).status_code == 200

@@ -2,12 +2,13 @@
 Schema, both answering in Vietnamese, and `actor()`, the user behind the token."""
 
 import json
+import re
 
 from flask import g, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import Schema as MarshmallowSchema
 from marshmallow import ValidationError as MarshmallowValidationError
-from marshmallow import fields
+from marshmallow import fields, pre_load
 from marshmallow.validate import Range
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.routing import IntegerConverter
@@ -18,6 +19,7 @@ from workflow.services import auth
 from workflow.text import storable
 
 PREFIX = "/api/v1"
+_DIGITS = re.compile(r"-?[0-9]{1,20}")  # longer is out of range anyway, and int() refuses over 4,300 digits
 
 _MESSAGES = {
     "required": "Trường bắt buộc, chưa có giá trị.",
@@ -54,6 +56,15 @@ def localize(field: fields.Field) -> None:
             field.error_messages[key] = text
     for inner in _inner_fields(field):
         localize(inner)
+
+
+def strict_integers(field: fields.Field) -> None:
+    """An integer is a JSON number without a fraction: 1.5 is refused, not truncated to 1, and neither "1" nor true
+    is read as one (marshmallow's strict mode). A query string's parameters are text: Query reads their digits."""
+    if isinstance(field, fields.Integer):
+        field.strict = True
+    for inner in _inner_fields(field):
+        strict_integers(inner)
 
 
 def within_database(field: fields.Field) -> None:
@@ -101,6 +112,22 @@ class Schema(MarshmallowSchema):
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         localize(field_obj)
         within_database(field_obj)
+        strict_integers(field_obj)
+
+
+class Query(Schema):
+    """The parameters of a query string, where every value is text: an integer is read from ASCII digits ("2",
+    "-1"), and anything else ("1.5", "true", "1_000", " 2") is refused, as in a JSON body."""
+
+    @pre_load
+    def _read_digits(self, data, **kwargs):
+        integers = {
+            field.data_key or name for name, field in self.load_fields.items() if isinstance(field, fields.Integer)
+        }
+        return {
+            key: int(value) if key in integers and isinstance(value, str) and _DIGITS.fullmatch(value) else value
+            for key, value in data.items()
+        }
 
 
 class UtcDateTime(fields.DateTime):
