@@ -147,7 +147,7 @@ UNSAFE_NAMES = [
     ("..\\..\\Windows\\system32\\bao-cao.pdf", "bao-cao.pdf"),
     ("C:\\Users\\Lan\\Desktop\\Báo cáo.pdf", "Báo cáo.pdf"),
     ("/var/www/../bao-cao", "bao-cao.pdf"),
-    ("bao\x00cao\n.pdf", "bao_cao_.pdf"),
+    ("bao\x00cao\n.pdf", "baocao_.pdf"),  # NUL is invisible: dropped (text.clean); a line break is unsafe
     ('a<b>c:d*e?f"g|h.pdf', "a_b_c_d_e_f_g_h.pdf"),
     ("..", "tep-dinh-kem.pdf"),
     ("", "tep-dinh-kem.pdf"),

@@ -593,3 +593,63 @@ def test_an_integer_in_a_query_string_is_written_in_digits(world, api, page):
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {"page": "Phải là số nguyên."}
     assert clerk.get("/nominations", query_string={"page": "2", "campaign_id": "-1"}).status_code == 200
+
+
+# Invisible characters ---------------------------------------------------------------------------------------------
+
+INVISIBLY_TYPED = "Nguy\u200bễn\u200d Văn\ufeff Hậu"  # zero-width space, zero-width joiner, BOM
+
+
+def test_a_name_typed_with_invisible_characters_is_awarded_and_found_as_typed_plainly(world, api):
+    """Reviewers check the award history before approving a higher form: a name with invisible characters in it
+    was found neither there nor by the list's search, and its award slipped past the check."""
+    clerk, commune, district, secretariat = (api(u) for u in ("clerk_c1", "reviewer_c1", "reviewer_d", "secretariat_d"))
+    created = clerk.post("/nominations", json=nomination_data(world, name=INVISIBLY_TYPED))
+    assert created.status_code == 201 and created.get_json()["nominee_name"] == "Nguyễn Văn Hậu"
+    nomination = created.get_json()
+    for user, action in ((clerk, "submit"), (commune, "approve"), (district, "approve")):
+        acted = user.post(f"/nominations/{nomination['id']}/actions/{action}", json={"version": nomination["version"]})
+        assert acted.status_code == 200, acted.get_json()
+        nomination = acted.get_json()
+    body = {"award_form_id": world.form_d.id, "campaign_id": world.campaign_d.id, "nomination_ids": [nomination["id"]]}
+    draft = secretariat.post("/decisions", json=body | {"signer_name": "Nguyễn Văn Sơn"}).get_json()
+    issued = secretariat.post(f"/decisions/{draft['id']}/actions/issue", json={"version": draft["version"]})
+    assert issued.status_code == 200, issued.get_json()
+
+    history = district.get("/award-history", query_string={"name": "Nguyễn Văn Hậu"}).get_json()
+    assert [(entry["nomination"]["id"], entry["decision"]["reference"]) for entry in history] == [
+        (nomination["id"], issued.get_json()["reference"])
+    ]
+    for query in ("Nguyễn Văn Hậu", "nguyen van hau", INVISIBLY_TYPED):
+        found = district.get("/nominations", query_string={"q": query}).get_json()["items"]
+        assert [item["id"] for item in found] == [nomination["id"]], query
+
+
+def test_names_titles_and_file_names_are_stored_without_invisible_characters(world):
+    """Through the services, as the pages, the API and the command line all store them; a bidi override is no more
+    welcome in free text, where a line break is."""
+    root, hidden = admin.system_actor(), "\u202e\u200b\u00ad"
+    unit = admin.create_unit(
+        root, {"code": "XN", "name": f"Xã{hidden} Mới", "level": "commune", "parent_id": world.d.id}
+    )
+    form = admin.save_award_form(
+        root, {"name": f"Giấy{hidden} khen", "owner_unit_id": world.d.id, "nominee_kinds": ["individual"]}
+    )
+    campaign = admin.save_campaign(
+        root,
+        {
+            "title": f"Đợt{hidden} thi đua",
+            "owner_unit_id": world.d.id,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "award_form_ids": [form.id],
+        },
+    )
+    user = admin.create_user(root, {"username": f"hau{hidden}", "full_name": INVISIBLY_TYPED, "password": PASSWORD})
+    draft = create_nomination(world, position=f"Tổ{hidden} trưởng", achievements=f"Dòng 1{hidden}\nDòng 2")
+    attachment = attachments.add(world.clerk_c1, draft, f"bao{hidden}-cao.pdf", route_map.PDF)
+    period = create_period(world, title=f"Năm{hidden} 2026")
+    db.session.commit()
+    assert (unit.name, form.name, campaign.title, period.title) == ("Xã Mới", "Giấy khen", "Đợt thi đua", "Năm 2026")
+    assert (user.username, user.full_name) == ("hau", "Nguyễn Văn Hậu")
+    assert (draft.position, draft.achievements, attachment.filename) == ("Tổ trưởng", "Dòng 1\nDòng 2", "bao-cao.pdf")
