@@ -21,6 +21,7 @@ from werkzeug.http import parse_options_header
 
 from tests import route_map
 from tests.factories import PASSWORD, create_nomination, create_period, create_report, nomination_data
+from tests.test_document_templates import damaged
 from workflow import documents
 from workflow.extensions import db
 from workflow.models import Attachment, Nomination, Report, ReviewPeriod, Unit, User
@@ -445,6 +446,26 @@ def test_a_report_attachment_that_is_not_what_its_name_says_is_refused_in_vietna
         follow_redirects=True,
     )
     assert f"Tệp “{filename}” không phải PDF, DOCX, JPG, PNG hợp lệ" in response.text
+    assert db.session.query(Attachment).count() == 0
+
+
+def test_a_damaged_word_file_is_a_422_in_vietnamese_as_a_template_and_as_an_attachment(world, client, auth, api):
+    """A member with a bad CRC: the template upload read it and failed (500), the attachment took it unread."""
+    template = damaged(documents.default_template("decision"), "[Content_Types].xml", zipfile.ZIP_STORED)
+    attachment = damaged(documents.default_template("decision"), "word/document.xml", zipfile.ZIP_STORED)
+    auth.login("secretariat_d")
+    page = client.post(
+        f"/admin/templates/{world.d.id}/decision/",
+        data={"decision-file": (io.BytesIO(template), "mau.docx")},
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 422 and "Tệp .docx bị hỏng: không đọc được phần [Content_Types].xml" in page.text
+    draft = create_nomination(world)
+    response = api("clerk_c1").post(
+        f"/nominations/{draft.id}/attachments", data={"file": (io.BytesIO(attachment), "bao-cao.docx")}
+    )
+    assert response.status_code == 422
+    assert "bị hỏng: không đọc được phần word/document.xml" in response.get_json()["error"]["fields"]["file"]
     assert db.session.query(Attachment).count() == 0
 
 
