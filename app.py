@@ -9,7 +9,6 @@ from workflow.extensions import csrf, db, limiter, login_manager, migrate
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     configure(app, test_config)
-    app.json.ensure_ascii = False  # Vietnamese stays readable in API responses
     db.init_app(app)
     migrate.init_app(app, db, directory="migrations", render_as_batch=True, compare_type=True)
     login_manager.init_app(app)

@@ -8,11 +8,11 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_login.utils import login_url
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from workflow.errors import DomainError
 from workflow.extensions import db, limiter, login_manager
-from workflow.text import local_path
+from workflow.text import UNSTORABLE, local_path
 
 HTTP_MESSAGES = {
     400: ("bad_request", "Yêu cầu không hợp lệ (có thể phiên làm việc đã hết hạn, vui lòng tải lại trang)."),
@@ -28,6 +28,15 @@ HTTP_MESSAGES = {
     500: ("server_error", "Đã có lỗi hệ thống. Thao tác chưa được lưu."),
 }
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class UnstorableText(BadRequest):
+    """A page request carrying text no database can store: a NUL character or a lone surrogate."""
+
+    description = (
+        "Yêu cầu không hợp lệ: nội dung gửi lên có ký tự không dùng được (ký tự NUL hoặc mã Unicode hỏng), thường do "
+        "dán từ một tệp bị lỗi. Hãy xóa đoạn vừa dán rồi gõ lại."
+    )
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -64,9 +73,16 @@ def http_error(error: HTTPException):
     code, message = HTTP_MESSAGES.get(status, ("error", "Có lỗi."))
     headers = _retry_after() if status == 429 else {}
     if is_api():
-        return (*error_json(status, code, message, _webargs_fields(error)), headers)
-    typed = _typed_text() if isinstance(error, CSRFError) and request.method == "POST" else []
-    return render_template("error.html", status=status, message=message, typed=typed), status, headers
+        fields = _webargs_fields(error)
+        if status == 400 and fields and "_body" in fields:  # a body that does not decode says why, not "session"
+            message = fields["_body"]
+        return (*error_json(status, code, message, fields), headers)
+    if isinstance(error, UnstorableText):
+        message = error.description
+    typed = _typed_text() if isinstance(error, CSRFError | UnstorableText) and request.method == "POST" else []
+    expired = isinstance(error, CSRFError)
+    page = render_template("error.html", status=status, message=message, typed=typed, expired=expired)
+    return page, status, headers
 
 
 def signed_out():
@@ -78,7 +94,7 @@ def signed_out():
         return redirect(login_url(login_manager.login_view, request.url))
     db.session.rollback()
     message = "Phiên đăng nhập đã kết thúc. Vui lòng đăng nhập lại."
-    return render_template("error.html", status=401, message=message, typed=_typed_text()), 401
+    return render_template("error.html", status=401, message=message, typed=_typed_text(), expired=True), 401
 
 
 def _retry_after() -> dict[str, str]:
@@ -98,8 +114,10 @@ _NOT_TYPED = {"csrf_token", "version", "opened", "then", "ids", "action", "remov
 def _typed_text() -> list[str]:
     """What a refused form carried that someone wrote (names, summaries, reasons), to show back for copying: a form
     sent after the session ended (signed out in another tab, expired) fails its CSRF check before any view runs,
-    and would otherwise lose it all."""
-    texts = (value.strip() for key, value in request.form.items(multi=True) if key not in _NOT_TYPED)
+    and one holding a NUL character is refused before it too; either would otherwise lose it all."""
+    texts = (
+        UNSTORABLE.sub("", value).strip() for key, value in request.form.items(multi=True) if key not in _NOT_TYPED
+    )
     return list(dict.fromkeys(text for text in texts if any(ch.isalpha() for ch in text)))
 
 

@@ -2,10 +2,12 @@
 
 from functools import cache
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, current_app, request
+from flask.json.provider import DefaultJSONProvider
 
-from blueprints.errors import is_api
+from blueprints.errors import UnstorableText, is_api
 from workflow.extensions import limiter
+from workflow.text import UNSTORABLE, storable
 
 # No inline script, style or event handler anywhere: every script and stylesheet is a file under /static.
 # (A <script type="application/json"> data block is not run, so it needs no exception.)
@@ -43,19 +45,64 @@ def content_security_policy(inline_styles: bool = False) -> str:
 login_limit = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login", methods=["POST"])
 
 
+class JsonProvider(DefaultJSONProvider):
+    """Flask's JSON, Vietnamese kept readable. A body nested too deep to decode is a ValueError, which Flask answers
+    with a 400 (a RecursionError was a 500); a lone surrogate written back (the name of a field nobody declared)
+    comes out as its JSON escape, since it has no UTF-8 and would fail the response."""
+
+    ensure_ascii = False
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as error:
+            raise ValueError("JSON nested too deep to decode") from error
+
+    def dumps(self, obj, **kwargs) -> str:
+        return UNSTORABLE.sub(_escaped, super().dumps(obj, **kwargs))
+
+
+def _escaped(match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def init_security(app: Flask) -> None:
-    app.before_request(_refuse_nul)
+    app.json = JsonProvider(app)
+    app.before_request(_refuse_unstorable)
     app.after_request(_add_headers)
 
 
-def _refuse_nul():
-    """A NUL character in a page's query or form (PostgreSQL text cannot hold one) is a bad request, refused before
-    any view reads it. The API's schemas refuse it field by field, with a 422 naming the field (api/base.py)."""
+def _refuse_unstorable():
+    """Text no database can store (a NUL character, which PostgreSQL text cannot hold; a lone surrogate, which
+    has no UTF-8) in a page's query, form, file names or JSON body (Flask-WTF reads one as a form) is a bad
+    request, refused before any view reads it; so is a JSON body that does not decode. The API's schemas refuse
+    such text field by field, with a 422 naming the field (api/base.py)."""
     if is_api():
         return
-    values = [*request.args.values(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
-    if any("\x00" in value for value in values):
-        abort(400)
+    texts = [
+        *(text for pair in request.args.items(multi=True) for text in pair),
+        *(text for pair in request.form.items(multi=True) for text in pair),
+        *(upload.filename or "" for _, upload in request.files.items(multi=True)),
+    ]
+    if request.is_json:
+        texts += _strings(request.get_json())
+    if not all(storable(text) for text in texts):
+        raise UnstorableText()
+
+
+def _strings(document) -> list[str]:
+    """Every key and string of a decoded JSON document, walked without recursion (it may be nested ~1,000 deep)."""
+    found, pending = [], [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            found += [key for key in value if isinstance(key, str)]
+            pending += value.values()
+        elif isinstance(value, list):
+            pending += value
+    return found
 
 
 def _add_headers(response):

@@ -221,6 +221,7 @@ def test_the_openapi_document_describes_the_house_error_format_and_the_workflow(
     ]
     assert schemas["NominationInput"]["additionalProperties"] is False
     assert schemas["NominationPatch"]["required"] == ["version"]
+    assert schemas["ActionInput"]["required"] == ["version"] and action["post"]["requestBody"]["required"] is True
     upload = spec["paths"]["/api/v1/nominations/{nomination_id}/attachments"]["post"]["requestBody"]
     assert list(upload["content"]) == ["multipart/form-data"]
 

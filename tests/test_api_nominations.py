@@ -1,5 +1,7 @@
 """Nominations through the API: the list, editing, the workflow actions and who may take them, history, bulk."""
 
+import pytest
+
 from tests.factories import CLOSED_MESSAGE, closed_campaign, create_nomination, make_user, nomination_data
 from workflow.extensions import db
 from workflow.services import STALE
@@ -161,7 +163,7 @@ def test_another_units_nomination_is_404_and_indistinguishable_from_a_missing_on
         outsider.get(f"/nominations/{nomination.id}"),
         outsider.get(f"/nominations/{nomination.id}/history"),
         outsider.patch(f"/nominations/{nomination.id}", json={"version": 1, "nominee_name": "X"}),
-        outsider.act(nomination.id, "withdraw"),
+        outsider.act(nomination.id, "withdraw", version=nomination.version),
     ):
         assert response.status_code == 404
         assert (
@@ -252,7 +254,7 @@ def test_a_patch_needs_the_version(api, world):
 
 def test_an_action_the_state_does_not_allow_is_409(api, world):
     nomination = create_nomination(world, world.c1)
-    response = api("reviewer_c1").act(nomination.id, "approve")
+    response = api("reviewer_c1").act(nomination.id, "approve", version=nomination.version)
     assert response.status_code == 409
     assert error(response) == {"code": "conflict", "message": "Không thể “Duyệt” hồ sơ đang ở trạng thái “Dự thảo”."}
 
@@ -268,7 +270,7 @@ def test_editing_a_submitted_nomination_is_409(api, world):
 
 def test_a_reviewer_above_the_current_level_gets_403(api, world):
     nomination = create_nomination(world, world.c1, state=State.submitted)
-    response = api("reviewer_d").act(nomination.id, "approve")
+    response = api("reviewer_d").act(nomination.id, "approve", version=nomination.version)
     assert response.status_code == 403
     assert error(response) == {
         "code": "forbidden",
@@ -282,8 +284,8 @@ def test_nobody_approves_a_nomination_they_submitted_themselves(api, world):
     db.session.commit()
     both = api("both_c1")
     nomination = new_nomination(both, world)
-    both.act(nomination["id"], "submit")
-    response = both.act(nomination["id"], "approve")
+    submitted = both.act(nomination["id"], "submit", version=nomination["version"]).get_json()
+    response = both.act(nomination["id"], "approve", version=submitted["version"])
     assert response.status_code == 403
     assert error(response)["message"] == (
         "Không được tự duyệt hồ sơ mà chính mình đã lập, sửa, gửi hoặc thêm, xóa tệp đính kèm: "
@@ -295,7 +297,7 @@ def test_nobody_approves_a_nomination_they_submitted_themselves(api, world):
 def test_returning_without_a_reason_is_422_and_changes_nothing(api, world):
     nomination = create_nomination(world, world.c1, state=State.submitted)
     reviewer = api("reviewer_c1")
-    response = reviewer.act(nomination.id, "return", comment="   ")
+    response = reviewer.act(nomination.id, "return", comment="   ", version=nomination.version)
     assert response.status_code == 422
     assert error(response) == {
         "code": "validation_error",
@@ -309,12 +311,22 @@ def test_returning_without_a_reason_is_422_and_changes_nothing(api, world):
     ]
 
 
-def test_an_action_needs_no_body_at_all(api, world):
-    nomination = create_nomination(world, world.c1)
-    clerk = api("clerk_c1")
-    response = clerk.client.post(f"/api/v1/nominations/{nomination.id}/actions/submit", headers=clerk.headers)
-    assert response.status_code == 200
-    assert response.get_json()["state"] == "submitted"
+@pytest.mark.parametrize("body", [{}, {"comment": "Đồng ý"}, {"version": None}, None])
+def test_an_action_without_the_version_read_is_a_422_naming_it_and_changes_nothing(api, world, body):
+    """As on the page: an action always says which version it was decided on, so that of reviewers acting at once
+    on one nomination exactly one wins (without a version, any of them could)."""
+    nomination = create_nomination(world, world.c1, state=State.submitted)
+    reviewer = api("reviewer_c1")
+    if body is None:
+        response = reviewer.client.post(
+            f"/api/v1/nominations/{nomination.id}/actions/approve", headers=reviewer.headers
+        )
+    else:
+        response = reviewer.post(f"/nominations/{nomination.id}/actions/approve", json=body)
+    assert response.status_code == 422
+    assert error(response)["fields"]["version"] in ("Trường bắt buộc, chưa có giá trị.", "Không được để trống.")
+    assert reviewer.nomination(nomination.id)["state"] == "submitted"
+    assert len(reviewer.get(f"/nominations/{nomination.id}/history").get_json()) == 2
 
 
 def test_an_unknown_action_is_404(api, world):

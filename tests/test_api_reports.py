@@ -361,7 +361,7 @@ def test_another_units_report_is_404_and_indistinguishable_from_a_missing_one(ap
     for response in (
         outsider.get(f"/reports/{report.id}"),
         outsider.patch(f"/reports/{report.id}", json={"version": 1, "results": "X"}),
-        act(outsider, report.id, "submit"),
+        act(outsider, report.id, "submit", version=report.version),
     ):
         assert response.status_code == 404
         assert (
@@ -432,7 +432,7 @@ def test_a_stale_version_is_409_for_edits_and_actions(api, world, period):
 
 def test_what_the_state_does_not_allow_is_409(api, world, period):
     draft = factories.create_report(world, period, world.c1)
-    approve_draft = act(api("reviewer_c1"), draft.id, "approve")
+    approve_draft = act(api("reviewer_c1"), draft.id, "approve", version=draft.version)
     assert approve_draft.status_code == 409
     assert error(approve_draft) == {
         "code": "conflict",
@@ -458,22 +458,29 @@ def test_a_clerk_approving_or_a_reviewer_of_another_level_gets_403(api, world, p
 
 def test_returning_needs_a_reason_and_submitting_needs_the_results(api, world, period):
     sent = factories.create_report(world, period, world.c1, state=ReportState.submitted)
-    no_reason = act(api("reviewer_c1"), sent.id, "return", comment="  ")
+    no_reason = act(api("reviewer_c1"), sent.id, "return", comment="  ", version=sent.version)
     assert (no_reason.status_code, error(no_reason)["fields"]) == (422, {"comment": "Vui lòng nhập lý do."})
     empty = factories.create_report(world, period, world.c2, results="")
-    no_results = act(api("clerk_c2"), empty.id, "submit")
+    no_results = act(api("clerk_c2"), empty.id, "submit", version=empty.version)
     assert (no_results.status_code, error(no_results)["fields"]) == (
         422,
         {"results": "Vui lòng nhập kết quả thực hiện."},
     )
 
 
-def test_an_action_needs_no_body_and_an_unknown_one_is_404(api, world, period):
+def test_an_action_without_the_version_read_is_a_422_and_an_unknown_one_is_404(api, world, period):
     report = factories.create_report(world, period, world.c1)
     clerk = api("clerk_c1")
-    assert act(clerk, report.id, "reject").status_code == 404
-    response = clerk.client.post(f"{API}/reports/{report.id}/actions/submit", headers=clerk.headers)
-    assert (response.status_code, response.get_json()["state"]) == (200, "submitted")
+    assert act(clerk, report.id, "reject", version=report.version).status_code == 404
+    for response in (
+        clerk.client.post(f"{API}/reports/{report.id}/actions/submit", headers=clerk.headers),
+        act(clerk, report.id, "submit"),
+    ):
+        assert response.status_code == 422
+        assert error(response)["fields"] == {"version": "Trường bắt buộc, chưa có giá trị."}
+    assert read(clerk, report.id)["state"] == "draft"
+    submitted = act(clerk, report.id, "submit", version=report.version)
+    assert (submitted.status_code, submitted.get_json()["state"]) == (200, "submitted")
 
 
 # The consolidated figures ---------------------------------------------------------------------------------
@@ -598,4 +605,5 @@ def test_the_openapi_document_describes_the_reports_api(client):
     schemas = spec["components"]["schemas"]
     assert schemas["ReportInput"]["additionalProperties"] is False
     assert schemas["ReportPatch"]["required"] == ["version"]
+    assert schemas["ReportActionInput"]["required"] == ["version"] and action["post"]["requestBody"]["required"]
     assert set(schemas["ConsolidatedIndicator"]["properties"]) >= {"value", "numerator", "denominator", "provisional"}

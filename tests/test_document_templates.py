@@ -212,6 +212,41 @@ def with_doctype() -> bytes:
     return repack(DECISION, replace={"word/styles.xml": lambda xml: b"<!DOCTYPE x>" + xml.split(b"?>", 1)[1]})
 
 
+def styles(make) -> bytes:
+    """DECISION whose word/styles.xml is `make(declaration, body)`, both as str."""
+    return repack(DECISION, replace={"word/styles.xml": lambda xml: make(*xml.decode().split("?>", 1))})
+
+
+OLE = OLE_MAGIC + bytes(504)  # the start of an OLE compound file, as every vbaProject.bin begins
+VBA_CONTENT_TYPE = '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+
+
+def related(kind: str) -> bytes:
+    """DECISION whose document has a relationship of `kind` to a part called m.bin."""
+    relation = f'<Relationship Id="rId99" Type="{kind}" Target="m.bin"/></Relationships>'
+    return repack(
+        DECISION,
+        replace={"word/_rels/document.xml.rels": lambda xml: xml.replace(b"</Relationships>", relation.encode())},
+        add={"word/m.bin": b"\0" * 64},
+    )
+
+
+def damaged(data: bytes, name: str, compression: int) -> bytes:
+    """`data` with the member `name` stored with `compression` and the first byte of its data garbled: a stored
+    member then fails its CRC-32, a deflated one its decompression."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as target:
+            for info in source.infolist():
+                target.writestr(info.filename, source.read(info), compression if info.filename == name else 8)
+    packed = bytearray(out.getvalue())
+    offset = zipfile.ZipFile(out).getinfo(name).header_offset
+    start = offset + 30 + int.from_bytes(packed[offset + 26 : offset + 28], "little")
+    start += int.from_bytes(packed[offset + 28 : offset + 30], "little")
+    packed[start] = 0xFF if compression == zipfile.ZIP_DEFLATED else packed[start] ^ 0xFF
+    return bytes(packed)
+
+
 REFUSED = {
     "a .docm": (lambda: content_types(MAIN, MACRO_MAIN), ".docm"),
     "a .dotx": (lambda: content_types(MAIN, TEMPLATE_MAIN), ".dotx"),
@@ -228,6 +263,46 @@ REFUSED = {
     "a file over 5 MB": (lambda: bytes(5 * 1024 * 1024 + 1), "5 MB"),
     "a zip without word/document.xml": (lambda: repack(DECISION, drop=("word/document.xml",)), "word/document.xml"),
     "a DOCTYPE": (with_doctype, "DOCTYPE"),
+    "a DOCTYPE after 4 KB of comment": (
+        lambda: styles(lambda head, body: f"{head}?><!--{' ' * 5000}--><!DOCTYPE x>{body}".encode()),
+        "DOCTYPE (word/styles.xml)",
+    ),
+    "a DOCTYPE in UTF-16": (
+        lambda: styles(
+            lambda head, body: f"\ufeff{head.replace('UTF-8', 'UTF-16')}?><!DOCTYPE x>{body}".encode("utf-16-le")
+        ),
+        "DOCTYPE (word/styles.xml)",
+    ),
+    "a DOCTYPE in a part not named .xml": (
+        lambda: repack(DECISION, add={"word/h.dat": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'}),
+        "DOCTYPE (word/h.dat)",
+    ),
+    "an XML part in UTF-7": (
+        lambda: styles(lambda head, body: f"{head.replace('UTF-8', 'UTF-7')}?>{body}".encode()),
+        "UTF-7",
+    ),
+    "a VBA project renamed word/m.bin": (lambda: repack(DECISION, add={"word/m.bin": OLE}), "macro"),
+    "a VBA project declared in the content types": (
+        lambda: repack(
+            DECISION,
+            replace={"[Content_Types].xml": lambda xml: xml.replace(b"</Types>", VBA_CONTENT_TYPE.encode())},
+            add={"word/m.bin": b"\0" * 64},
+        ),
+        "macro",
+    ),
+    "a relationship to a VBA project": (
+        lambda: related("http://schemas.microsoft.com/office/2006/relationships/vbaProject"),
+        "macro",
+    ),
+    "a relationship to an ActiveX control": (
+        lambda: related("http://schemas.openxmlformats.org/officeDocument/2006/relationships/control"),
+        "ActiveX",
+    ),
+    "a member with a bad CRC": (lambda: damaged(DECISION, "word/document.xml", zipfile.ZIP_STORED), "bị hỏng"),
+    "a member whose compressed data is garbled": (
+        lambda: damaged(DECISION, "word/styles.xml", zipfile.ZIP_DEFLATED),
+        "không đọc được phần word/styles.xml",
+    ),
     "an unknown variable": (lambda: with_paragraphs(DECISION, "{{ ho_ten_nguoi_nhan }}"), "ho_ten_nguoi_nhan"),
     "an unknown field of a row": (
         lambda: with_paragraphs(DECISION, "{%p for r in individuals %}", "{{ r.ngay_sinh }}", "{%p endfor %}"),

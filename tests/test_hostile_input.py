@@ -8,6 +8,7 @@ renamed .pdf on the pages and the API (test_nomination_pages.py, test_api_attach
 upload (test_attachments.py), search across NFC/NFD (test_search.py)."""
 
 import io
+import json
 import re
 import unicodedata
 import zipfile
@@ -20,6 +21,7 @@ from werkzeug.http import parse_options_header
 
 from tests import route_map
 from tests.factories import PASSWORD, create_nomination, create_period, create_report, nomination_data
+from tests.test_document_templates import damaged
 from workflow import documents
 from workflow.extensions import db
 from workflow.models import Attachment, Nomination, Report, ReviewPeriod, Unit, User
@@ -292,10 +294,105 @@ def test_an_oversized_api_body_gets_a_413_json_error(small_app, world, api):
     assert db.session.query(Nomination).count() == 0
 
 
+# Bodies that do not decode, text no database can store --------------------------------------------------------
+
+DEEP = {"arrays": "[" * 10_000 + "]" * 10_000, "objects": '{"a":' * 5_000 + "1" + "}" * 5_000}
+TOO_DEEP = "Nội dung JSON lồng nhau quá sâu, không đọc được."
+SURROGATE = "Có ký tự không hợp lệ (nửa cặp mã UTF-16, không phải chữ nào): hãy xóa đoạn vừa dán và gõ lại."
+
+
+def json_operations(client) -> list[tuple[str, str, dict]]:
+    """(method, path, properties of the body) of every API operation taking a JSON body, read from the OpenAPI
+    document, so that an operation added later is covered without anyone remembering to add it here. Path ids are
+    1 and actions the first of their kind: a body is read before anything is looked up."""
+    spec = client.get("/api/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    found = []
+    for template, item in spec["paths"].items():
+        for method, operation in item.items():
+            content = operation.get("requestBody", {}).get("content", {}) if method != "parameters" else {}
+            if "application/json" not in content:
+                continue
+            parameters = {
+                p["name"]: p["schema"] for p in [*item.get("parameters", []), *operation.get("parameters", [])]
+            }
+            path = template.format(**{name: schema.get("enum", [1])[0] for name, schema in parameters.items()})
+            schema = schemas[content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+            found.append((method.upper(), path, schema["properties"]))
+    assert len(found) >= 15 and ("POST", "/api/v1/tokens") in [(m, p) for m, p, _ in found]
+    return found
+
+
+@pytest.mark.parametrize("nesting", DEEP)
+def test_json_nested_too_deep_is_a_400_in_vietnamese_on_every_api_operation_the_token_one_included(
+    world, client, api, nesting
+):
+    headers = api("admin").headers
+    answers = {
+        f"{method} {path}": client.open(
+            path, method=method, data=DEEP[nesting], content_type="application/json", headers=headers
+        )
+        for method, path, _ in json_operations(client)
+    }
+    wrong = {call: (r.status_code, r.get_json()) for call, r in answers.items() if r.status_code != 400}
+    assert not wrong
+    assert {r.get_json()["error"]["message"] for r in answers.values()} == {TOO_DEEP}
+    assert db.session.query(Nomination).count() == 0
+
+
+def test_a_number_of_5000_digits_is_a_400_not_a_500(world, api):
+    response = api("clerk_c1").post(
+        "/nominations", data='{"unit_id": ' + "9" * 5000 + "}", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"] == "Nội dung gửi lên không phải JSON hợp lệ."
+
+
+@pytest.mark.parametrize("path", ["/login", "/nominations/new"])
+def test_json_nested_too_deep_sent_to_a_page_is_a_400_page(world, client, auth, path):
+    auth.login("clerk_c1")
+    response = client.post(path, data=DEEP["arrays"], content_type="application/json")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "Yêu cầu không hợp lệ" in response.text
+
+
+def test_a_lone_surrogate_in_any_string_of_any_api_body_is_a_422_on_that_field(world, client, api):
+    """JSON can escape half of a UTF-16 surrogate pair ("\\ud800"); it is no character, has no UTF-8, and failed the
+    query (500). Every string property of every body, from the OpenAPI document."""
+    headers = api("admin").headers
+    before, refused = route_map.fingerprint(), {}
+    for method, path, properties in json_operations(client):
+        for name, schema in properties.items():
+            if schema.get("type") != "string" or "format" in schema or schema.get("readOnly"):
+                continue
+            body = json.dumps({name: "Nguy\ud800ễn"})
+            response = client.open(path, method=method, data=body, content_type="application/json", headers=headers)
+            refused[f"{method} {path} {name}"] = (response.status_code, response.get_json()["error"]["fields"][name])
+    assert len(refused) > 40
+    assert {call: answer for call, answer in refused.items() if answer[0] != 422 or SURROGATE not in answer[1]} == {}
+    assert route_map.fingerprint() == before
+
+
+def test_a_surrogate_in_the_name_of_an_undeclared_field_is_written_back_escaped(world, api):
+    response = api("clerk_c1").post("/nominations", data='{"ghi_chu\\ud800": 1}', content_type="application/json")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]["ghi_chu\ud800"] == "Trường không được hỗ trợ."
+    assert b"ghi_chu\\ud800" in response.data
+
+
+def test_a_surrogate_in_the_username_asking_for_a_token_is_a_422(world, client):
+    response = client.post(
+        "/api/v1/tokens", data='{"username": "\\ud800", "password": "x"}', content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"username": SURROGATE}
+
+
 @pytest.mark.parametrize(
     "method, path, data",
     [
         ("get", "/nominations/?q=Ka%00S%C3%B4", None),
+        ("get", "/nominations/?q=Nguyen&q=Ka%00So", None),  # the second value of a parameter counts too
         ("post", "/nominations/new", {"nominee_name": "Ka\x00Sô", "nominee_kind": "individual"}),
     ],
 )
@@ -305,7 +402,25 @@ def test_a_nul_character_in_a_page_query_or_form_is_a_bad_request_on_both_databa
     auth.login("clerk_c1")
     response = getattr(client, method)(path, data=data)
     assert response.status_code == 400
-    assert "Yêu cầu không hợp lệ" in response.text
+    assert "Yêu cầu không hợp lệ: nội dung gửi lên có ký tự không dùng được" in response.text
+    assert db.session.query(Nomination).count() == 0
+
+
+def test_a_form_refused_for_a_nul_character_shows_back_what_was_typed(world, client, auth):
+    auth.login("clerk_c1")
+    form = nomination_data(world, name="Ka\x00Sô", achievements="Phát hiện, tố giác 12 vụ trộm cắp tài sản.")
+    response = client.post("/nominations/new", data=form)
+    assert response.status_code == 400
+    assert "KaSô" in response.text and "Phát hiện, tố giác 12 vụ trộm cắp tài sản." in response.text
+    assert "\x00" not in response.text and "Đăng nhập lại" not in response.text
+
+
+def test_a_lone_surrogate_in_a_json_body_sent_to_a_page_is_a_bad_request(world, client, auth):
+    auth.login("clerk_c1")
+    body = json.dumps(nomination_data(world, name="Ka\ud800Sô"))
+    response = client.post("/nominations/new", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ: nội dung gửi lên có ký tự không dùng được" in response.text
     assert db.session.query(Nomination).count() == 0
 
 
@@ -331,6 +446,26 @@ def test_a_report_attachment_that_is_not_what_its_name_says_is_refused_in_vietna
         follow_redirects=True,
     )
     assert f"Tệp “{filename}” không phải PDF, DOCX, JPG, PNG hợp lệ" in response.text
+    assert db.session.query(Attachment).count() == 0
+
+
+def test_a_damaged_word_file_is_a_422_in_vietnamese_as_a_template_and_as_an_attachment(world, client, auth, api):
+    """A member with a bad CRC: the template upload read it and failed (500), the attachment took it unread."""
+    template = damaged(documents.default_template("decision"), "[Content_Types].xml", zipfile.ZIP_STORED)
+    attachment = damaged(documents.default_template("decision"), "word/document.xml", zipfile.ZIP_STORED)
+    auth.login("secretariat_d")
+    page = client.post(
+        f"/admin/templates/{world.d.id}/decision/",
+        data={"decision-file": (io.BytesIO(template), "mau.docx")},
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 422 and "Tệp .docx bị hỏng: không đọc được phần [Content_Types].xml" in page.text
+    draft = create_nomination(world)
+    response = api("clerk_c1").post(
+        f"/nominations/{draft.id}/attachments", data={"file": (io.BytesIO(attachment), "bao-cao.docx")}
+    )
+    assert response.status_code == 422
+    assert "bị hỏng: không đọc được phần word/document.xml" in response.get_json()["error"]["fields"]["file"]
     assert db.session.query(Attachment).count() == 0
 
 
@@ -448,3 +583,94 @@ def nominations_history_comment(nomination) -> str:
     from workflow.services import listing
 
     return listing.history(nomination)[-1].comment
+
+
+# Numbers are numbers -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shift, as_type", [(0.5, float), (0, float), (0, str), (0, bool)])
+def test_an_id_in_a_json_body_is_a_whole_json_number_never_truncated_nor_read_from_text(world, api, shift, as_type):
+    """1.5 was truncated to 1, another unit's id: a number with a fraction, "3" and true are refused on the field."""
+    response = api("clerk_c1").post("/nominations", json=nomination_data(world, unit_id=as_type(world.c1.id + shift)))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"unit_id": "Phải là số nguyên."}
+    assert db.session.query(Nomination).count() == 0
+
+
+def test_ids_in_a_list_and_a_version_are_whole_json_numbers_too(world, api):
+    submitted = create_nomination(world, state=State.submitted)
+    reviewer = api("reviewer_c1")
+    bulk = reviewer.post("/nominations/bulk-actions", json={"action": "approve", "ids": [submitted.id + 0.5]})
+    action = reviewer.post(f"/nominations/{submitted.id}/actions/approve", json={"version": str(submitted.version)})
+    assert (bulk.status_code, bulk.get_json()["error"]["fields"]) == (422, {"ids.0": "Phải là số nguyên."})
+    assert (action.status_code, action.get_json()["error"]["fields"]) == (422, {"version": "Phải là số nguyên."})
+    assert reviewer.nomination(submitted.id)["state"] == "submitted"
+
+
+@pytest.mark.parametrize("page", ["1.5", "true", "1_0", "\u0663", " 2", "+2", "2" * 30])
+def test_an_integer_in_a_query_string_is_written_in_digits(world, api, page):
+    clerk = api("clerk_c1")
+    response = clerk.get("/nominations", query_string={"page": page})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"page": "Phải là số nguyên."}
+    assert clerk.get("/nominations", query_string={"page": "2", "campaign_id": "-1"}).status_code == 200
+
+
+# Invisible characters ---------------------------------------------------------------------------------------------
+
+INVISIBLY_TYPED = "Nguy\u200bễn\u200d Văn\ufeff Hậu"  # zero-width space, zero-width joiner, BOM
+
+
+def test_a_name_typed_with_invisible_characters_is_awarded_and_found_as_typed_plainly(world, api):
+    """Reviewers check the award history before approving a higher form: a name with invisible characters in it
+    was found neither there nor by the list's search, and its award slipped past the check."""
+    clerk, commune, district, secretariat = (api(u) for u in ("clerk_c1", "reviewer_c1", "reviewer_d", "secretariat_d"))
+    created = clerk.post("/nominations", json=nomination_data(world, name=INVISIBLY_TYPED))
+    assert created.status_code == 201 and created.get_json()["nominee_name"] == "Nguyễn Văn Hậu"
+    nomination = created.get_json()
+    for user, action in ((clerk, "submit"), (commune, "approve"), (district, "approve")):
+        acted = user.post(f"/nominations/{nomination['id']}/actions/{action}", json={"version": nomination["version"]})
+        assert acted.status_code == 200, acted.get_json()
+        nomination = acted.get_json()
+    body = {"award_form_id": world.form_d.id, "campaign_id": world.campaign_d.id, "nomination_ids": [nomination["id"]]}
+    draft = secretariat.post("/decisions", json=body | {"signer_name": "Nguyễn Văn Sơn"}).get_json()
+    issued = secretariat.post(f"/decisions/{draft['id']}/actions/issue", json={"version": draft["version"]})
+    assert issued.status_code == 200, issued.get_json()
+
+    history = district.get("/award-history", query_string={"name": "Nguyễn Văn Hậu"}).get_json()
+    assert [(entry["nomination"]["id"], entry["decision"]["reference"]) for entry in history] == [
+        (nomination["id"], issued.get_json()["reference"])
+    ]
+    for query in ("Nguyễn Văn Hậu", "nguyen van hau", INVISIBLY_TYPED):
+        found = district.get("/nominations", query_string={"q": query}).get_json()["items"]
+        assert [item["id"] for item in found] == [nomination["id"]], query
+
+
+def test_names_titles_and_file_names_are_stored_without_invisible_characters(world):
+    """Through the services, as the pages, the API and the command line all store them; a bidi override is no more
+    welcome in free text, where a line break is."""
+    root, hidden = admin.system_actor(), "\u202e\u200b\u00ad"
+    unit = admin.create_unit(
+        root, {"code": "XN", "name": f"Xã{hidden} Mới", "level": "commune", "parent_id": world.d.id}
+    )
+    form = admin.save_award_form(
+        root, {"name": f"Giấy{hidden} khen", "owner_unit_id": world.d.id, "nominee_kinds": ["individual"]}
+    )
+    campaign = admin.save_campaign(
+        root,
+        {
+            "title": f"Đợt{hidden} thi đua",
+            "owner_unit_id": world.d.id,
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "award_form_ids": [form.id],
+        },
+    )
+    user = admin.create_user(root, {"username": f"hau{hidden}", "full_name": INVISIBLY_TYPED, "password": PASSWORD})
+    draft = create_nomination(world, position=f"Tổ{hidden} trưởng", achievements=f"Dòng 1{hidden}\nDòng 2")
+    attachment = attachments.add(world.clerk_c1, draft, f"bao{hidden}-cao.pdf", route_map.PDF)
+    period = create_period(world, title=f"Năm{hidden} 2026")
+    db.session.commit()
+    assert (unit.name, form.name, campaign.title, period.title) == ("Xã Mới", "Giấy khen", "Đợt thi đua", "Năm 2026")
+    assert (user.username, user.full_name) == ("hau", "Nguyễn Văn Hậu")
+    assert (draft.position, draft.achievements, attachment.filename) == ("Tổ trưởng", "Dòng 1\nDòng 2", "bao-cao.pdf")

@@ -9,6 +9,7 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from app import create_app
@@ -112,6 +113,61 @@ def test_on_a_migrated_database_no_sql_can_alter_or_delete_the_history(backend, 
                 db.session.rollback()
                 assert db.session.scalars(comments).all() == history
                 assert len(history) >= 2
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+
+CLEANING = "e8b4f2a6c1d9"  # text without invisible characters
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_names_stored_with_invisible_characters_before_are_cleaned_and_found(backend, tmp_path):
+    """Rows written before text.clean() dropped invisible characters (here by raw SQL, as the old code stored them)
+    come out of the migration as text.clean() writes them now, and the name search and the award history find
+    them typed plainly. Issued documents keep their bytes."""
+    from sqlalchemy import text
+
+    from tests.factories import build_world, create_decision, create_nomination
+    from workflow.models import Attachment, IssuedDocument, Nomination, Unit, User
+    from workflow.services import attachments, decisions, listing
+
+    hidden_name, hidden_search = "Nguy\u200bễn\u200d Văn\ufeff Hậu", "nguy\u200ben\u200d van\ufeff hau"
+    with fresh_database(backend, tmp_path) as url, loggers_kept():
+        migrated = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+        with migrated.app_context():
+            try:
+                before = ScriptDirectory(MIGRATIONS).get_revision(CLEANING).down_revision
+                flask_migrate.upgrade(directory=MIGRATIONS, revision=before)
+                world = build_world()
+                awarded = create_nomination(world, state="district_approved")
+                decision = create_decision(world, [awarded])
+                attachment = attachments.add(world.clerk_c1, create_nomination(world), "bao-cao.pdf", b"%PDF-1.4\n")
+                issued = {doc.kind: doc.data for doc in decision.documents}
+                db.session.commit()
+                for statement, values in (
+                    ("UPDATE nominations SET nominee_name = :v, nominee_search = :s", {"v": hidden_name}),
+                    ("UPDATE units SET name = :v WHERE code = 'C1'", {"v": "Thị\u202e trấn\u00ad Lạc Dương"}),
+                    ("UPDATE attachments SET filename = :v", {"v": "bao\u200b-cao.pdf"}),
+                    ("UPDATE users SET username = :v WHERE username = 'clerk_c2'", {"v": "clerk\u200b_c2"}),
+                ):
+                    with db.engine.begin() as connection:
+                        connection.execute(text(statement), values | {"s": hidden_search})
+                db.session.expire_all()
+                assert decisions.award_history(world.reviewer_d, "Nguyễn Văn Hậu") == []
+                db.session.rollback()  # read afresh after the migration (SQLite keeps the snapshot of a transaction)
+
+                flask_migrate.upgrade(directory=MIGRATIONS)
+                names = db.session.execute(db.select(Nomination.nominee_name, Nomination.nominee_search)).all()
+                assert set(names) == {("Nguyễn Văn Hậu", "nguyen van hau")}
+                assert db.session.get(Unit, world.c1.id).name == "Thị trấn Lạc Dương"
+                assert db.session.get(Attachment, attachment.id).filename == "bao-cao.pdf"
+                assert [n.id for n, _ in decisions.award_history(world.reviewer_d, "Nguyễn Văn Hậu")] == [awarded.id]
+                found = listing.search(world.reviewer_d, listing.Filters(q="nguyen van hau"), page=1, per_page=10)
+                assert len(found.items) == 2
+                assert db.session.scalar(db.select(User.id).where(User.username == "clerk_c2")) == world.clerk_c2.id
+                stored = db.session.scalars(db.select(IssuedDocument).where(IssuedDocument.decision_id == decision.id))
+                assert {doc.kind: doc.data for doc in stored if doc.kind in issued} == issued
             finally:
                 db.session.remove()
                 db.engine.dispose()

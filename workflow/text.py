@@ -1,25 +1,49 @@
-"""Vietnamese text handling: NFC storage, a diacritic-free search key, numbers written the Vietnamese way; and
-which redirect targets are paths of this site."""
+"""Vietnamese text handling: NFC storage without invisible characters, a diacritic-free search key, numbers written
+the Vietnamese way; and which redirect targets are paths of this site."""
 
 import re
 import unicodedata
 from urllib.parse import unquote
 
 _SPACES = re.compile(r"\s+")
+# Where Unicode has format and control characters: planes 0 and 1, and tags (tests/test_text.py checks them all).
+_PLANES = (*range(0x20000), *range(0xE0000, 0xE1000))
+
+
+def _invisible() -> re.Pattern:
+    """What no one means to type: format characters (Unicode category Cf: zero-width space, joiner and non-joiner,
+    BOM, soft hyphen, word joiner, bidi embeddings, overrides and isolates…), control characters but tab and line
+    breaks (Cc), and halves of UTF-16 surrogate pairs (Cs, no characters at all)."""
+    category = unicodedata.category
+    hidden = "".join(ch for ch in map(chr, _PLANES) if category(ch) in ("Cf", "Cc") and ch not in "\t\n\r")
+    return re.compile(f"[{re.escape(hidden)}\ud800-\udfff]")
+
+
+INVISIBLE = _invisible()
+# What a database cannot store: a NUL character (PostgreSQL text), half of a surrogate pair (no UTF-8 for it).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def clean(value: str | None) -> str:
-    """Stored text: NFC (so NFD input from some keyboards compares equal), trimmed."""
+    """Stored text: without invisible characters (INVISIBLE: "Nguy\\u200bễn" is "Nguyễn", so the name is found),
+    in NFC (so NFD input from some keyboards compares equal), trimmed. Tabs and line breaks stay."""
     if value is None:
         return ""
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return unicodedata.normalize("NFC", INVISIBLE.sub("", str(value))).strip()
+
+
+def storable(value: str) -> bool:
+    """False for text holding a NUL character or a lone surrogate, which requests refuse before any service."""
+    return UNSTORABLE.search(value) is None
 
 
 def fold(value: str | None) -> str:
-    """Search key: lower case, no diacritics, đ → d, single spaces. 'Nguyễn Văn Hậu' → 'nguyen van hau'."""
+    """Search key: lower case, no diacritics, đ → d, single spaces, nothing invisible (as clean()).
+    'Nguyễn Văn Hậu' → 'nguyen van hau'."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFD", str(value).replace("đ", "d").replace("Đ", "D"))
+    visible = INVISIBLE.sub("", str(value))
+    decomposed = unicodedata.normalize("NFD", visible.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped).strip().lower()
 

@@ -4,7 +4,7 @@ from flask import url_for
 from marshmallow import fields, pre_dump
 from marshmallow.validate import OneOf, Range
 
-from blueprints.api.base import Schema, UtcDateTime
+from blueprints.api.base import Query, Schema, UtcDateTime
 from blueprints.api.schemas import NominationSummary, Page, PageQuery
 from blueprints.ui import DECISION_STATES
 from workflow.services import decisions
@@ -168,7 +168,7 @@ class DecisionRef(Schema):
     state_label = fields.Function(lambda d: DECISION_STATES[d.state][0], metadata=TEXT)
 
 
-class AwardHistoryQuery(Schema):
+class AwardHistoryQuery(Query):
     name = fields.String(required=True, metadata={"description": "Tên tập thể hoặc cá nhân, không phân biệt dấu."})
 
 

@@ -46,7 +46,7 @@ class NominationDetail(MethodView):
 
 
 @bp.post(f"/nominations/<int:nomination_id>/actions/{ACTION}")
-@bp.arguments(schemas.ActionInput, required=False)
+@bp.arguments(schemas.ActionInput)
 @bp.response(200, schemas.Nomination)
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(409, response="CONFLICT")

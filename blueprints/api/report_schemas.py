@@ -3,7 +3,7 @@ per figure in Vietnamese (`values.TB_TIN`, `values.AT_KDC.total`)."""
 
 from marshmallow import fields, pre_dump
 
-from blueprints.api.base import Schema, UtcDateTime, actor
+from blueprints.api.base import Query, Schema, UtcDateTime, actor
 from blueprints.api.schemas import ChainStep, Page, PageQuery, one_of
 from workflow.services.reports import filing
 from workflow.services.reports.consolidation import Figure
@@ -24,7 +24,7 @@ class UnitRef(Schema):
     name = fields.String()
 
 
-class PeriodQuery(Schema):
+class PeriodQuery(Query):
     unit_id = fields.Integer(metadata={"description": "Chỉ các kỳ đơn vị này tổng hợp hoặc phải gửi báo cáo."})
     kind = fields.String(validate=one_of(PeriodKind))
 
@@ -43,7 +43,7 @@ class Period(Schema):
     created_at = UtcDateTime()
 
 
-class IndicatorQuery(Schema):
+class IndicatorQuery(Query):
     include_inactive = fields.Boolean(load_default=False, metadata={"description": "Kể cả chỉ tiêu đã ngừng dùng."})
 
 
@@ -139,15 +139,13 @@ class ReportPage(Page):
 
 class ReportActionInput(Schema):
     comment = fields.String(load_default="", metadata={"description": "Bắt buộc khi trả lại."})
-    version = fields.Integer(
-        allow_none=True, load_default=None, metadata={"description": "Phiên bản đã đọc; nếu đã cũ, trả 409."}
-    )
+    version = fields.Integer(required=True, metadata={"description": "Phiên bản đã đọc; nếu đã cũ, trả 409."})
 
 
 # The consolidated view ------------------------------------------------------------------------------------
 
 
-class ConsolidationQuery(Schema):
+class ConsolidationQuery(Query):
     period_id = fields.Integer(required=True)
     unit_id = fields.Integer(required=True, metadata={"description": "Tổng hợp toàn bộ cây đơn vị dưới đơn vị này."})
 

@@ -87,7 +87,7 @@ class ReportDetail(MethodView):
 
 
 @bp.post(f"/reports/<int:report_id>/actions/{ACTION}")
-@bp.arguments(schemas.ReportActionInput, required=False)
+@bp.arguments(schemas.ReportActionInput)
 @bp.response(200, schemas.Report)
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(409, response="CONFLICT")

@@ -6,7 +6,7 @@ from flask_smorest.fields import Upload
 from marshmallow import ValidationError, fields
 from marshmallow.validate import Length, OneOf, Range
 
-from blueprints.api.base import Schema, UtcDateTime, actor
+from blueprints.api.base import Query, Schema, UtcDateTime, actor
 from workflow.services import nominations
 from workflow.services.listing import MAX_PAGE, MAX_PER_PAGE, Anchor
 from workflow.states import USER_ACTIONS, Action, Level, NomineeKind, Role, State
@@ -141,7 +141,7 @@ class NominationPatch(NominationInput):
     version = fields.Integer(required=True)
 
 
-class PageQuery(Schema):
+class PageQuery(Query):
     """`page` and `per_page` of every paginated list (the page is capped where the list service caps it)."""
 
     page = fields.Integer(load_default=1, validate=Range(min=1, max=MAX_PAGE, error="Trang từ {min} đến {max}."))
@@ -254,9 +254,7 @@ class NominationPage(Page):
 
 class ActionInput(Schema):
     comment = fields.String(load_default="", metadata={"description": "Bắt buộc khi trả lại hoặc không đề nghị."})
-    version = fields.Integer(
-        allow_none=True, load_default=None, metadata={"description": "Phiên bản đã đọc; nếu đã cũ, trả 409."}
-    )
+    version = fields.Integer(required=True, metadata={"description": "Phiên bản đã đọc; nếu đã cũ, trả 409."})
 
 
 class BulkActionInput(Schema):

@@ -2,13 +2,15 @@
 commune's Tờ trình. Contexts are plain values built from the domain, rendered with autoescape, text in NFC.
 
 The pieces: context.py (what templates may print), render.py (docxtpl in a sandbox), templates.py (which template
-a unit uses, and the checks an upload passes), pdf.py (LibreOffice). The templates and the list of their context
+a unit uses, and the checks an upload passes), package.py (whether an uploaded .docx is safe to open: templates and
+attachments), pdf.py (LibreOffice). The templates and the list of their context
 keys are in docs_templates/.
 """
 
 from workflow.documents import context as _context
 from workflow.documents import samples as _samples
 from workflow.documents.context import Awardee
+from workflow.documents.package import check_docx
 from workflow.documents.pdf import PdfUnavailable, issued_pdf, pdf_available, to_pdf
 from workflow.documents.render import DOCX_CONTENT_TYPE, render, stored
 from workflow.documents.report import filename as report_filename
@@ -21,6 +23,7 @@ __all__ = [
     "Awardee",
     "KINDS",
     "PdfUnavailable",
+    "check_docx",
     "default_template",
     "issue_documents",
     "issued_pdf",
