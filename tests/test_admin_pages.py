@@ -406,7 +406,7 @@ def test_district_admin_keeps_roles_outside_their_scope_and_cannot_reset_that_ac
             **_role_rows(("reviewer", world.c1)),
         },
     )
-    assert "chỉ quản trị cấp trên mới được đổi tên, đặt lại mật khẩu hoặc khóa tài khoản" in page.text
+    assert "chỉ quản trị cấp trên mới được đổi tên, đặt lại mật khẩu, khóa hoặc mở khóa tài khoản" in page.text
     assert _user("lanh_dao").check_password(PASSWORD)
 
 
