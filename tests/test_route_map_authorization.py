@@ -63,6 +63,8 @@ ACCESS = {
     "admin.users.index": page(*ADMINS, scoped=False),
     "admin.users.new": page(*ADMINS, scoped=False),
     "admin.users.edit": page(*ADMINS, refused=404),  # accounts exist only for their administrators
+    "admin.users.unlock": page(*ADMINS, refused=404),
+    "admin.users.history": page(*ADMINS, scoped=False),
     "admin.award_forms.index": page(scoped=False),
     "admin.award_forms.new": page(*MANAGERS, scoped=False),
     "admin.award_forms.edit": page(*MANAGERS),
