@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.factories import make_user
+from tests.test_concurrency import run_at_once
 from workflow.errors import Conflict, PermissionDenied, ValidationError
 from workflow.extensions import db
 from workflow.models import AccountEvent, User
@@ -261,6 +262,24 @@ def test_a_username_is_taken_whatever_its_case_and_the_database_refuses_a_second
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_two_administrators_creating_one_name_at_once_make_one_account_and_the_other_is_told(app, world):
+    def create(username):
+        def attempt(barrier):
+            actor = db.session.get(User, world.admin.id)
+            barrier.wait(timeout=10)
+            admin.create_user(actor, _account(username, []))
+
+        return attempt
+
+    outcomes = run_at_once(app, [create("cb.moi"), create("CB.Moi")])
+
+    # PostgreSQL: the unique index refuses the second, which is told the name is taken. SQLite, one writer at a
+    # time: the second's snapshot is stale when it may write, a Conflict as any lost race there.
+    assert sorted(outcomes) in (["Conflict", "done"], ["ValidationError", "done"]), outcomes
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(User.id)).where(func.lower(User.username) == "cb.moi")) == 1
 
 
 def test_unlocking_needs_a_locked_account_and_an_administrator_of_all_of_it(world):

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from workflow import permissions
@@ -78,13 +79,19 @@ def create_user(actor: User, data: Mapping[str, Any]) -> User:
     if not permissions.is_global_admin(actor) and not any(r.get("role") for r in data.get("roles") or []):
         errors["roles"] = "Giao ít nhất một vai trò tại đơn vị thuộc phạm vi quản trị của bạn."
     username = _username(data.get("username"), errors)
+    taken = f"Tên đăng nhập “{username}” đã có."
     if username and db.session.scalar(select(User).where(func.lower(User.username) == username)):
-        errors["username"] = f"Tên đăng nhập “{username}” đã có."
+        errors["username"] = taken
     _check_password(data.get("password"), errors)
     raise_if_errors(errors)
     user = User(username=username, full_name=clean(data.get("full_name")) or username, active=True)
     auth.set_password(user, data["password"])
-    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+            flush()
+    except IntegrityError as exc:  # another administrator took the name a moment ago (the index on lower(username))
+        raise ValidationError(taken, fields={"username": taken}) from exc
     _record(actor, user, AccountAction.created)
     set_roles(actor, user, data.get("roles") or [])
     flush()
