@@ -265,9 +265,11 @@ def test_a_username_is_taken_whatever_its_case_and_the_database_refuses_a_second
 
 
 def test_two_administrators_creating_one_name_at_once_make_one_account_and_the_other_is_told(app, world):
+    admin_id = world.admin.id  # read here: each thread has a session of its own
+
     def create(username):
         def attempt(barrier):
-            actor = db.session.get(User, world.admin.id)
+            actor = db.session.get(User, admin_id)
             barrier.wait(timeout=10)
             admin.create_user(actor, _account(username, []))
 
