@@ -21,6 +21,10 @@ def vn_datetime(value: datetime | None) -> str:
     return as_utc(value).astimezone(clock.zone()).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
+def vn_time(value: datetime | None) -> str:
+    return as_utc(value).astimezone(clock.zone()).strftime("%H:%M") if value else ""
+
+
 def vn_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
@@ -57,7 +61,7 @@ def holds(*roles: Role) -> bool:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters.update(vn_datetime=vn_datetime, vn_date=vn_date, filesize=filesize)
+    app.jinja_env.filters.update(vn_datetime=vn_datetime, vn_time=vn_time, vn_date=vn_date, filesize=filesize)
     app.jinja_env.globals.update(
         State=State,
         Action=Action,

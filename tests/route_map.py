@@ -6,6 +6,7 @@ to province Q's subtree (commune Q1), which none of them (but the global admin) 
 
 import io
 from contextlib import contextmanager
+from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from tests.factories import nomination_data
 from workflow import documents
 from workflow.extensions import db
 from workflow.models import Indicator
+from workflow.models.base import utcnow
 from workflow.services import attachments, decisions, templates
 from workflow.states import State
 
@@ -96,6 +98,8 @@ def _side(w, commune, issuer, form, campaign, secretariat, clerk) -> SimpleNames
     report = factories.create_report(w, period, commune, commit=False)
     report_attachment = attachments.add(clerk, report, "bien-ban.pdf", PDF)
     template = templates.upload(secretariat, issuer, "decision", "mau.docx", documents.default_template("decision"))
+    locked = factories.make_user(f"khoa_{commune.code.lower()}", [("clerk", commune)])
+    locked.locked_until = utcnow() + timedelta(hours=1)  # after wrong passwords: what "Mở khóa" lifts
     return SimpleNamespace(
         unit=commune,
         issuer=issuer,
@@ -110,6 +114,7 @@ def _side(w, commune, issuer, form, campaign, secretariat, clerk) -> SimpleNames
         report=report,
         report_attachment=report_attachment,
         template=template,
+        locked=locked,
     )
 
 
@@ -136,6 +141,8 @@ ENDPOINT_ARGUMENTS = {
     "reports.download": {"attachment_id": lambda side: side.report_attachment.id},
     "reports.delete_attachment": {"attachment_id": lambda side: side.report_attachment.id},
     "admin.units.edit": {"unit_id": lambda side: side.unit.id},
+    "admin.users.unlock": {"user_id": lambda side: side.locked.id},
+    "api_admin.unlock_user": {"user_id": lambda side: side.locked.id},
     "bootstrap.static": {"filename": lambda side: "css/bootstrap.min.css"},
     **{
         endpoint: {"decision_id": lambda side: side.draft_decision.id}
@@ -207,6 +214,9 @@ PROBES = {
             "password": "Matkhau2026",
             "roles": [{"role": "clerk", "unit_id": s.unit.id}],
         }
+    },
+    "api_admin.UserDetail": lambda s: {
+        "json": {"full_name": "Tên Đã Sửa", "roles": [{"role": "reviewer", "unit_id": s.unit.id}]}
     },
     "api_nominations.Nominations": lambda s: {
         "json": nomination_data(s.world, s.unit, form=s.form, campaign=s.campaign)

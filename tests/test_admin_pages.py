@@ -1,12 +1,16 @@
 """The administration pages: units, accounts and roles, award forms and campaigns, each within the user's scope."""
 
 import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func
 
 from tests.factories import PASSWORD, make_user
 from workflow.extensions import db
-from workflow.models import AwardForm, Campaign, Unit, User
+from workflow.models import AccountEvent, AwardForm, Campaign, Unit, User
+from workflow.models.base import as_utc, utcnow
 from workflow.services import admin
 from workflow.services.auth import BAD_LOGIN
 
@@ -407,7 +411,7 @@ def test_district_admin_keeps_roles_outside_their_scope_and_cannot_reset_that_ac
             **_role_rows(("reviewer", world.c1)),
         },
     )
-    assert "chỉ quản trị cấp trên mới được đổi tên, đặt lại mật khẩu hoặc khóa tài khoản" in page.text
+    assert "chỉ quản trị cấp trên mới được đổi tên, đặt lại mật khẩu, khóa hoặc mở khóa tài khoản" in page.text
     assert _user("lanh_dao").check_password(PASSWORD)
 
 
@@ -442,6 +446,197 @@ def test_an_admin_cannot_lock_themselves_out(world, client, auth):
     )
     assert page.status_code == 422 and "Không thể tự khóa tài khoản của chính mình." in page.text
     assert _user("admin_d").active is True
+
+
+# Self-granted roles, the record of accounts, look-alike usernames, lock-outs -------------------------------------
+
+
+def _record(username) -> list[tuple]:
+    """(action, role, unit id, actor's username) of an account's record, oldest first."""
+    user = _user(username)
+    rows = db.session.scalars(db.select(AccountEvent).where(AccountEvent.user_id == user.id).order_by(AccountEvent.id))
+    return [(e.action, e.role, e.unit_id, e.actor.username if e.actor else None) for e in rows]
+
+
+def _roles_fieldset(page) -> str:
+    return page.text.split("<legend")[1].split("</fieldset>")[0]
+
+
+def test_a_unit_admin_giving_themselves_a_role_is_refused_next_to_the_roles_with_everything_typed_kept(
+    world, client, auth
+):
+    """The security review's case: ld.quantri gave himself "reviewer" at the district through this page."""
+    auth.login("admin_d")
+    own = client.get(f"/admin/users/{world.admin_d.id}/edit")
+    assert "Đây là tài khoản của bạn" in _roles_fieldset(own)
+    page = client.post(
+        f"/admin/users/{world.admin_d.id}/edit",
+        data={"full_name": "Phạm Minh Tuấn", "active": "y", **_role_rows(("admin", world.d), ("reviewer", world.d))},
+    )
+    assert page.status_code == 422
+    assert admin.OWN_ROLES in _roles_fieldset(page) and "Chưa lưu được" in page.text
+    assert 'value="Phạm Minh Tuấn"' in page.text
+    second_row = page.text.split('name="role_rows-1-role"')[1].split("</select>")[0]
+    assert '<option selected value="reviewer">' in second_row
+    assert [(a.role, a.unit_id) for a in _user("admin_d").roles] == [("admin", world.d.id)]
+    assert _user("admin_d").full_name == "Admin D"
+    assert _record("admin_d") == [("created", None, None, None), ("role_added", "admin", world.d.id, None)]
+
+
+def test_a_global_admin_cannot_drop_their_own_role_but_another_admin_can(world, client, auth):
+    make_user("admin_2", [("admin", None)])
+    db.session.commit()
+    auth.login("admin")
+    page = client.post(
+        f"/admin/users/{world.admin.id}/edit", data={"full_name": "Admin", "active": "y", **_role_rows()}
+    )
+    assert page.status_code == 422 and admin.OWN_ROLES in _roles_fieldset(page)
+    auth.logout()
+    auth.login("admin_2")
+    done = client.post(
+        f"/admin/users/{world.admin.id}/edit", data={"full_name": "Admin", "active": "y", **_role_rows()}
+    )
+    assert done.status_code == 302 and _user("admin").roles == []
+    assert _record("admin")[-1] == ("role_removed", "admin", None, "admin_2")
+
+
+def test_the_account_page_shows_its_record_who_did_what_and_when(world, client, auth):
+    auth.login("admin_d")
+    client.post(
+        f"/admin/users/{world.clerk_c1.id}/edit",
+        data={"full_name": "Clerk C1", **_role_rows(("clerk", world.c1), ("reviewer", world.c2))},
+    )
+    page = client.get(f"/admin/users/{world.clerk_c1.id}/edit")
+    history = page.text.split('id="account-history"')[1]
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in history.split("<tr data-event=")[1:]]
+    assert len(rows) == 4
+    assert "Giao vai trò: Lãnh đạo duyệt, xét – Xã Đạ Sar admin_d Admin D" in rows[0]
+    assert "Khóa tài khoản admin_d Admin D" in rows[1]  # "active" was left unticked
+    assert "Giao vai trò: Cán bộ đơn vị – Thị trấn Lạc Dương Hệ thống (dòng lệnh)" in rows[2]
+    assert "Tạo tài khoản Hệ thống (dòng lệnh)" in rows[3]
+    assert re.match(r'"\w+"> \d\d:\d\d \d\d/\d\d/\d{4} ', rows[0])
+
+
+def test_the_record_list_shows_a_unit_admin_the_grants_of_their_subtree_and_a_global_admin_all(world, client, auth):
+    admin.update_user(world.admin, world.clerk_q1, {"roles": [{"role": "reviewer", "unit_id": world.q1.id}]})
+    admin.update_user(world.admin, world.clerk_c1, {"roles": [{"role": "secretariat", "unit_id": world.c1.id}]})
+    for n in range(4):
+        make_user(f"clerk_q1_{n}", [("clerk", world.q1)])
+    shared = make_user("lanh_dao", [("reviewer", world.q), ("clerk", world.c1)])
+    db.session.commit()
+    auth.login("admin_d")
+    page = client.get("/admin/users/history")
+    assert page.status_code == 200
+    accounts = re.findall(r"<td><code>([^<]+)</code>", page.text)
+    assert "clerk_q1" not in accounts and "clerk_c1" in accounts and "lanh_dao" in accounts
+    assert "Tỉnh Bình Thuận" not in page.text  # the shared account's role in the other province
+    assert "Giao vai trò: Thường trực HĐTĐKT – Thị trấn Lạc Dương" in page.text
+    assert "Bỏ vai trò: Cán bộ đơn vị – Thị trấn Lạc Dương" in page.text
+    found = client.get("/admin/users/history?q=lanh dao")
+    assert set(re.findall(r"<td><code>([^<]+)</code>", found.text)) == {shared.username}
+    auth.logout()
+    auth.login("admin")
+    everything = client.get("/admin/users/history")
+    # 18 accounts of the world made with a role each, 4 more, the shared one, and 2 roles changed: 51 rows.
+    assert "51 mục. Trang 1/2." in everything.text  # 50 rows a page, newest first
+    assert re.findall(r"<td><code>([^<]+)</code>", everything.text)[0] == "lanh_dao"
+    assert "Giao vai trò: Lãnh đạo duyệt, xét – Phường Phan Thiết" in everything.text
+    assert "Trang 2/2" in client.get("/admin/users/history?page=2").text
+
+
+def test_a_lookalike_username_is_refused_on_the_page_saying_what_is_allowed_and_keeping_what_was_typed(
+    world, client, auth
+):
+    auth.login("admin_d")
+    assert admin.USERNAME_RULE in client.get("/admin/users/new").text
+    for typed, wrong in (
+        ("\u0430dmin", "“а” (U+0430)"),
+        ("admin\u200b", "ký tự ẩn U+200B"),
+        ("Lát.CanBo2", "“á” (U+00E1)"),
+    ):
+        page = client.post(
+            "/admin/users/new",
+            data={
+                "username": typed,
+                "full_name": "Kẻ Giả Danh",
+                "password": "matkhau456",
+                "confirm": "matkhau456",
+                **_role_rows(("clerk", world.c2)),
+            },
+        )
+        assert page.status_code == 422
+        username = page.text.split('name="username"')[1].split("</div>")[0]
+        assert f"Tên đăng nhập không được chứa {wrong}." in page.text.split('id="username"')[1]
+        assert f'value="{typed}"' in username and 'value="Kẻ Giả Danh"' in page.text
+        assert f'<option selected value="{world.c2.id}">' in page.text
+    assert db.session.scalar(db.select(func.count(User.id))) == 18
+
+
+def _lock(username) -> User:
+    user = _user(username)
+    user.locked_until = utcnow() + timedelta(minutes=15)
+    db.session.commit()
+    return user
+
+
+def test_a_locked_out_account_shows_until_when_and_saving_it_does_not_unlock_it(app, world, client, auth):
+    victim = app.test_client()
+    for _ in range(5):
+        victim.post("/login", data={"username": "clerk_c1", "password": "sai-mat-khau1"})
+    until = _user("clerk_c1").lock_ends
+    shown = f"Tạm khóa đến {as_utc(until).astimezone(ZoneInfo('Asia/Ho_Chi_Minh')):%H:%M} (nhập sai mật khẩu)"
+    auth.login("admin_d")
+    row = client.get("/admin/users/").text.split('data-user="clerk_c1"')[1].split("</tr>")[0]
+    assert shown in row and "Đang hoạt động" in row
+    assert f'action="/admin/users/{world.clerk_c1.id}/unlock"' in row and "data-confirm=" in row
+    other = client.get("/admin/users/").text.split('data-user="clerk_c2"')[1].split("</tr>")[0]
+    assert "Tạm khóa" not in other and "/unlock" not in other
+    page = client.get(f"/admin/users/{world.clerk_c1.id}/edit")
+    assert shown in page.text and "Mở khóa</button>" in page.text
+
+    saved = client.post(
+        f"/admin/users/{world.clerk_c1.id}/edit",
+        data={"full_name": "Clerk C1", "active": "y", **_role_rows(("clerk", world.c1))},
+    )
+    assert saved.status_code == 302
+    assert _user("clerk_c1").lock_ends == until
+    assert (
+        "Tài khoản tạm thời bị khóa" in victim.post("/login", data={"username": "clerk_c1", "password": PASSWORD}).text
+    )
+
+
+def test_unlocking_is_a_recorded_action_after_which_the_user_signs_in(app, world, client, auth):
+    _lock("clerk_c1")
+    auth.login("admin_d")
+    done = client.post(f"/admin/users/{world.clerk_c1.id}/unlock", follow_redirects=True)
+    assert "Đã mở khóa đăng nhập cho tài khoản “clerk_c1”." in done.text
+    assert "Tạm khóa đến" not in done.text and "Mở khóa đăng nhập" in done.text.split('id="account-history"')[1]
+    assert _user("clerk_c1").locked_until is None
+    assert _record("clerk_c1")[-1] == ("unlocked", None, None, "admin_d")
+    assert app.test_client().post("/login", data={"username": "clerk_c1", "password": PASSWORD}).status_code == 302
+    again = client.post(
+        f"/admin/users/{world.clerk_c1.id}/unlock",
+        headers={"Referer": f"http://localhost/admin/users/{world.clerk_c1.id}/edit"},
+        follow_redirects=True,
+    )
+    assert "Tài khoản “clerk_c1” không bị tạm khóa" in again.text
+    assert [row[0] for row in _record("clerk_c1")].count("unlocked") == 1
+
+
+def test_only_an_administrator_of_the_whole_account_may_unlock_it(world, client, auth):
+    shared = make_user("lanh_dao", [("reviewer", world.q), ("clerk", world.c1)])
+    db.session.commit()
+    _lock("lanh_dao")
+    auth.login("admin_d")
+    page = client.get(f"/admin/users/{shared.id}/edit")
+    assert "Tạm khóa đến" in page.text and "Mở khóa</button>" not in page.text
+    assert client.post(f"/admin/users/{shared.id}/unlock").status_code == 403
+    assert client.post(f"/admin/users/{world.clerk_q1.id}/unlock").status_code == 404
+    auth.logout()
+    auth.login("clerk_c1")
+    assert client.post(f"/admin/users/{shared.id}/unlock").status_code == 404
+    assert _user("lanh_dao").lock_ends is not None
+    assert [row[0] for row in _record("lanh_dao")] == ["created", "role_added", "role_added"]
 
 
 # Award forms -------------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ def test_a_token_is_issued_for_the_right_password_and_identifies_the_user(client
         "username": "clerk_c1",
         "full_name": "Clerk C1",
         "active": True,
+        "locked_until": None,
         "roles": [
             {"role": "clerk", "role_label": "Cán bộ đơn vị", "unit_id": world.c1.id, "unit_name": "Thị trấn Lạc Dương"}
         ],
@@ -156,6 +157,8 @@ EXPECTED_OPERATIONS = {
     "/api/v1/campaigns": {"get", "post"},
     "/api/v1/award-forms": {"get", "post"},
     "/api/v1/users": {"post"},
+    "/api/v1/users/{user_id}": {"get", "patch"},
+    "/api/v1/users/{user_id}/unlock": {"post"},
     "/api/v1/nominations": {"get", "post"},
     "/api/v1/nominations/{nomination_id}": {"get", "patch"},
     "/api/v1/nominations/{nomination_id}/actions/{action}": {"post"},

@@ -1,7 +1,11 @@
 """Administration through the API: each POST answers 201 inside the actor's subtree and 403 outside it."""
 
+from datetime import timedelta
+
+from workflow import services
 from workflow.extensions import db
-from workflow.models import AwardForm, Campaign, Unit, User
+from workflow.models import AccountEvent, AwardForm, Campaign, Unit, User
+from workflow.models.base import utcnow
 
 PERMISSION = "Bạn không có quyền quản trị đơn vị này."
 
@@ -63,6 +67,7 @@ def test_a_district_admin_creates_an_account_with_a_role_in_the_district(api, wo
         "username": "clerk_c2b",
         "full_name": "Phạm Thị Dung",
         "active": True,
+        "locked_until": None,
         "roles": [{"role": "clerk", "role_label": "Cán bộ đơn vị", "unit_id": world.c2.id, "unit_name": "Xã Đạ Sar"}],
     }
     assert "password" not in user
@@ -86,6 +91,77 @@ def test_a_user_payload_with_a_bad_role_names_the_nested_field(api, world):
     assert response.get_json()["error"]["fields"] == {
         "roles.0.role": "Phải là một trong: clerk, reviewer, secretariat, admin."
     }
+
+
+def test_a_lookalike_username_is_refused_with_what_is_allowed(api, world):
+    response = api("admin_d").post(
+        "/users",
+        json={"username": "\u0430dmin", "password": "matkhau456", "roles": [{"role": "clerk", "unit_id": world.c2.id}]},
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {
+        "username": f"Tên đăng nhập không được chứa “а” (U+0430). {services.admin.USERNAME_RULE}"
+    }
+
+
+def test_an_administrator_cannot_change_their_own_roles_through_the_api_but_another_one_can(api, world):
+    own = api("admin_d").patch(
+        f"/users/{world.admin_d.id}",
+        json={"roles": [{"role": "admin", "unit_id": world.d.id}, {"role": "reviewer", "unit_id": world.d.id}]},
+    )
+    assert own.status_code == 422
+    assert own.get_json()["error"]["fields"] == {"roles": services.admin.OWN_ROLES}
+    by_another = api("admin").patch(
+        f"/users/{world.admin_d.id}",
+        json={"roles": [{"role": "admin", "unit_id": world.d.id}, {"role": "reviewer", "unit_id": world.d.id}]},
+    )
+    assert by_another.status_code == 200
+    assert [(r["role"], r["unit_id"]) for r in by_another.get_json()["roles"]] == [
+        ("admin", world.d.id),
+        ("reviewer", world.d.id),
+    ]
+    recorded = db.session.scalars(
+        db.select(AccountEvent).where(AccountEvent.user_id == world.admin_d.id).order_by(AccountEvent.id.desc())
+    ).first()
+    assert (recorded.action, recorded.role, recorded.unit_id, recorded.actor_id) == (
+        "role_added",
+        "reviewer",
+        world.d.id,
+        world.admin.id,
+    )
+
+
+def test_an_administrator_reads_and_edits_an_account_of_their_subtree_only(api, world):
+    assert api("admin_d").get(f"/users/{world.clerk_c1.id}").get_json()["username"] == "clerk_c1"
+    assert api("admin_d").get(f"/users/{world.clerk_q1.id}").status_code == 404
+    assert api("clerk_c1").get(f"/users/{world.clerk_c1.id}").status_code == 404
+    renamed = api("admin_d").patch(f"/users/{world.clerk_c1.id}", json={"full_name": "Nguyễn Thị Lan", "active": False})
+    assert renamed.status_code == 200 and renamed.get_json()["full_name"] == "Nguyễn Thị Lan"
+    assert renamed.get_json()["active"] is False and renamed.get_json()["roles"][0]["unit_id"] == world.c1.id
+
+
+def test_a_locked_out_account_is_unlocked_through_the_api_on_record(api, world):
+    user = db.session.get(User, world.clerk_c1.id)
+    user.locked_until = utcnow() + timedelta(minutes=15)
+    db.session.commit()
+    shown = api("admin_d").get(f"/users/{world.clerk_c1.id}").get_json()["locked_until"]
+    assert shown == user.lock_ends.isoformat()
+    assert api("clerk_c2").post(f"/users/{world.clerk_c1.id}/unlock").status_code == 404
+    assert api("admin_d").post(f"/users/{world.clerk_q1.id}/unlock").status_code == 404
+
+    unlocked = api("admin_d").post(f"/users/{world.clerk_c1.id}/unlock")
+    assert unlocked.status_code == 200 and unlocked.get_json()["locked_until"] is None
+    assert api("clerk_c1").get("/me").status_code == 200  # signs in again at once
+    again = api("admin_d").post(f"/users/{world.clerk_c1.id}/unlock")
+    assert again.status_code == 409 and "không bị tạm khóa" in again.get_json()["error"]["message"]
+    by_admins = db.select(AccountEvent.action).where(AccountEvent.actor_id.is_not(None))
+    assert db.session.scalars(by_admins.where(AccountEvent.user_id == world.clerk_c1.id)).all() == ["unlocked"]
+
+
+def test_the_openapi_document_describes_the_unlock_and_the_account_edit(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    assert {"200", "403", "409"} <= set(paths["/api/v1/users/{user_id}/unlock"]["post"]["responses"])
+    assert {"get", "patch"} <= set(paths["/api/v1/users/{user_id}"])
 
 
 def test_the_district_secretariat_adds_an_award_form_of_the_district(api, world):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from workflow import demo
 from workflow.errors import AuthenticationError
 from workflow.extensions import db
-from workflow.models import AwardForm, Nomination, Unit, User
+from workflow.models import AccountEvent, AwardForm, Nomination, Unit, User
 from workflow.services import auth, decisions, listing, nominations
 from workflow.services.reports import consolidation, periods
 from workflow.states import State
@@ -62,6 +62,9 @@ def test_users_create_without_a_unit_makes_a_global_administrator(app, runner):
     _fresh_session()
     user = auth.authenticate("quantri", "quantri2026")
     assert [(r.role, r.unit_id) for r in user.roles] == [("admin", None)]
+    # The server's operator is no account: the record names no one, and nobody granted the role to themselves.
+    recorded = select(AccountEvent.action, AccountEvent.role, AccountEvent.actor_id).order_by(AccountEvent.id)
+    assert db.session.execute(recorded).all() == [("created", None, None), ("role_added", "admin", None)]
 
 
 @pytest.mark.parametrize(
@@ -90,6 +93,19 @@ def test_users_create_refuses_a_username_already_taken(world, runner):
     )
     assert result.exit_code != 0
     assert "Tên đăng nhập “clerk_c1” đã có." in result.output
+
+
+@pytest.mark.parametrize(
+    ("username", "wrong"),
+    [("Lát.CanBo2", "“á” (U+00E1)"), ("admin\u200b", "ký tự ẩn U+200B"), ("cb dasar", "dấu cách")],
+)
+def test_users_create_refuses_a_username_that_would_look_like_another(world, runner, username, wrong):
+    result = runner.invoke(
+        args=["users", "create", username, "--password", "matkhau2026", "--role", "clerk", "--unit", "C1"]
+    )
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"Tên đăng nhập không được chứa {wrong}." in result.output
+    assert "chữ cái không dấu a–z, chữ số và các dấu . _ -" in result.output
 
 
 def test_users_create_refuses_an_unknown_role(world, runner):

@@ -202,6 +202,8 @@ class TestMarkupTypedAnywhere:
             ("secretariat_d", "/reports/periods/{scene.period.id}"),
             ("admin", "/admin/units/"),
             ("admin", "/admin/users/"),
+            ("admin", "/admin/users/history"),
+            ("admin", "/admin/users/{scene.clerk.id}/edit"),
             ("admin", "/admin/award-forms/"),
             ("admin", "/admin/campaigns/"),
             ("admin", "/admin/award-forms/{scene.form.id}/edit"),

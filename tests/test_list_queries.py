@@ -8,7 +8,15 @@ from workflow.extensions import db
 from workflow.services import admin, attachments
 from workflow.states import State
 
-LIST_PAGES = ["/", "/nominations/", "/admin/units/", "/admin/users/", "/admin/award-forms/", "/admin/campaigns/"]
+LIST_PAGES = [
+    "/",
+    "/nominations/",
+    "/admin/units/",
+    "/admin/users/",
+    "/admin/users/history",
+    "/admin/award-forms/",
+    "/admin/campaigns/",
+]
 
 
 def _grow(world, n: int, batch: str) -> None:

@@ -63,6 +63,8 @@ ACCESS = {
     "admin.users.index": page(*ADMINS, scoped=False),
     "admin.users.new": page(*ADMINS, scoped=False),
     "admin.users.edit": page(*ADMINS, refused=404),  # accounts exist only for their administrators
+    "admin.users.unlock": page(*ADMINS, refused=404),
+    "admin.users.history": page(*ADMINS, scoped=False),
     "admin.award_forms.index": page(scoped=False),
     "admin.award_forms.new": page(*MANAGERS, scoped=False),
     "admin.award_forms.edit": page(*MANAGERS),
@@ -136,6 +138,8 @@ ACCESS = {
     "api_admin.Campaigns": {"GET": api(scoped=False), "POST": api(*MANAGERS, scoped=False)},
     "api_admin.AwardForms": {"GET": api(scoped=False), "POST": api(*MANAGERS, scoped=False)},
     "api_admin.create_user": api(*ADMINS, scoped=False),
+    "api_admin.UserDetail": api(*ADMINS, refused=404),
+    "api_admin.unlock_user": api(*ADMINS, refused=404),
     # A body naming a unit the user may not draft for is a field error, like any other bad reference.
     "api_nominations.Nominations": {"GET": api(scoped=False), "POST": api("clerk_c1", refused=422, scoped=False)},
     "api_nominations.NominationDetail": {"GET": api(), "PATCH": api("clerk_c1")},

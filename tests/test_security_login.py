@@ -19,7 +19,7 @@ from tests.factories import PASSWORD, nomination_data
 from tests.pages import hidden
 from workflow.errors import AuthenticationError, ValidationError
 from workflow.extensions import db
-from workflow.models import ApiToken, Nomination, User, UserSession
+from workflow.models import AccountEvent, ApiToken, Nomination, User, UserSession
 from workflow.models.base import utcnow
 from workflow.services import admin
 from workflow.services import auth as accounts
@@ -199,15 +199,31 @@ def test_an_unknown_username_is_answered_like_a_wrong_password_and_never_as_lock
     assert accounts.BAD_LOGIN in known.text
 
 
-def test_an_administrator_unlocks_an_account_by_saving_it_active_or_resetting_its_password(world, client):
+def test_saving_a_locked_out_account_leaves_it_locked_and_an_unlock_or_a_new_password_lifts_it_on_record(world, client):
     _fail(client, "clerk_c1", 5)
     _fail(client, "clerk_c2", 5)
-    admin.update_user(world.admin, _user("clerk_c1"), {"active": True})
+    admin.update_user(world.admin, _user("clerk_c1"), {"full_name": "Clerk C1", "active": True})
+    db.session.commit()
+    still = client.post("/login", data={"username": "clerk_c1", "password": PASSWORD})
+    assert still.status_code == 401 and LOCKED in still.text
+
+    admin.unlock_user(world.admin, _user("clerk_c1"))
     admin.update_user(world.admin, _user("clerk_c2"), {"password": "matkhaumoi9"})
     db.session.commit()
     assert client.post("/login", data={"username": "clerk_c1", "password": PASSWORD}).status_code == 302
     client.post("/logout")
     assert client.post("/login", data={"username": "clerk_c2", "password": "matkhaumoi9"}).status_code == 302
+    recorded = select(AccountEvent.action).where(AccountEvent.actor_id == world.admin.id).order_by(AccountEvent.id)
+    assert db.session.scalars(recorded.where(AccountEvent.user_id == world.clerk_c1.id)).all() == ["unlocked"]
+    assert db.session.scalars(recorded.where(AccountEvent.user_id == world.clerk_c2.id)).all() == [
+        "password_reset",
+        "unlocked",
+    ]
+
+
+def test_a_username_typed_in_capitals_still_signs_in(world, client):
+    assert client.post("/login", data={"username": "CLERK_C1", "password": PASSWORD}).status_code == 302
+    assert _token(client, "Clerk_C1").status_code == 201
 
 
 def test_simultaneous_wrong_passwords_are_all_counted(world, app):

@@ -216,3 +216,31 @@ class IndicatorKind(StrEnum):
     @property
     def title(self) -> str:
         return {"sum": "Cộng dồn", "ratio": "Tỷ lệ (đạt/tổng số)"}[self._value_]
+
+
+class AccountAction(StrEnum):
+    """What an administrator (or the command line) did to an account: one row of its append-only record."""
+
+    created = "created"
+    role_added = "role_added"
+    role_removed = "role_removed"
+    deactivated = "deactivated"
+    reactivated = "reactivated"
+    password_reset = "password_reset"
+    unlocked = "unlocked"
+
+    @property
+    def title(self) -> str:
+        return {
+            "created": "Tạo tài khoản",
+            "role_added": "Giao vai trò",
+            "role_removed": "Bỏ vai trò",
+            "deactivated": "Khóa tài khoản",
+            "reactivated": "Mở lại tài khoản",
+            "password_reset": "Đặt lại mật khẩu",
+            "unlocked": "Mở khóa đăng nhập",
+        }[self._value_]
+
+
+# The actions that name a role (and its unit); the others concern the account as a whole.
+ROLE_ACTIONS = (AccountAction.role_added, AccountAction.role_removed)

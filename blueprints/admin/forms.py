@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from blueprints.forms import Form as PageForm
 from blueprints.forms import at_most
 from workflow import permissions
+from workflow.errors import ValidationError as DomainValidationError
 from workflow.models import AwardForm, Campaign, Unit, User
 from workflow.models.base import INT_MAX
 from workflow.services import admin
@@ -232,10 +233,28 @@ class _UserForm(PageForm):
             if row.form.role.data
         ]
 
+    # The service's messages about the roles as a whole ("roles"), shown in the roles' fieldset.
+    role_errors: list[str] = []
+
+    def show_errors(self, error: DomainValidationError) -> None:
+        if "roles" in error.fields:
+            self.role_errors = [error.fields["roles"]]
+            others = {name: message for name, message in error.fields.items() if name != "roles"}
+            if not others:
+                return
+            error = DomainValidationError(error.message, fields=others)
+        super().show_errors(error)
+
+    @property
+    def errors(self) -> dict:
+        errors = super().errors
+        return {**errors, "roles": self.role_errors} if self.role_errors else errors
+
 
 class UserCreateForm(_UserForm):
     username = StringField(
         "Tên đăng nhập",
+        description=admin.USERNAME_RULE,
         validators=[
             DataRequired("Vui lòng nhập tên đăng nhập."),
             Length(max=80, message="Tên đăng nhập tối đa 80 ký tự."),
@@ -250,6 +269,10 @@ class UserCreateForm(_UserForm):
             "password": self.password.data,
             "roles": self.roles_data(),
         }
+
+
+class UnlockForm(PageForm):
+    """The "Mở khóa" button: a POST with its CSRF token, nothing else."""
 
 
 class UserEditForm(_UserForm):

@@ -58,3 +58,34 @@ class AwardForms(MethodView):
 def create_user(data):
     """Tạo tài khoản với vai trò tại các đơn vị người dùng quản trị."""
     return admin.create_user(actor(), data)
+
+
+@bp.route("/users/<int:user_id>")
+class UserDetail(MethodView):
+    @bp.response(200, schemas.User)
+    def get(self, user_id):
+        """Một tài khoản có vai trò tại đơn vị người dùng quản trị."""
+        return admin.get_user(actor(), user_id)
+
+    @bp.arguments(schemas.UserPatch)
+    @bp.response(200, schemas.User)
+    @bp.alt_response(403, response="FORBIDDEN")
+    def patch(self, data, user_id):
+        """Đổi họ tên, khóa hoặc mở lại, đặt lại mật khẩu, giao hoặc bỏ vai trò; mọi thay đổi được ghi nhật ký.
+
+        403: tài khoản còn vai trò ngoài phạm vi quản trị của người gọi (khi đổi tên, mật khẩu, khóa);
+        422: tự đổi vai trò của chính mình, mật khẩu yếu.
+        """
+        return admin.update_user(actor(), admin.get_user(actor(), user_id), data)
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@bp.response(200, schemas.User)
+@bp.alt_response(403, response="FORBIDDEN")
+@bp.alt_response(409, response="CONFLICT")
+def unlock_user(user_id):
+    """Mở khóa đăng nhập của tài khoản bị tạm khóa vì nhập sai mật khẩu; việc mở khóa được ghi nhật ký.
+
+    409: tài khoản không bị tạm khóa; 403: tài khoản còn vai trò ngoài phạm vi quản trị của người gọi.
+    """
+    return admin.unlock_user(actor(), admin.get_user(actor(), user_id))

@@ -7,7 +7,7 @@ from marshmallow import ValidationError, fields
 from marshmallow.validate import Length, OneOf, Range
 
 from blueprints.api.base import Query, Schema, UtcDateTime, actor
-from workflow.services import nominations
+from workflow.services import admin, nominations
 from workflow.services.listing import MAX_PAGE, MAX_PER_PAGE, Anchor
 from workflow.states import USER_ACTIONS, Action, Level, NomineeKind, Role, State
 
@@ -60,11 +60,34 @@ class RoleAssignment(Schema):
 
 class User(Schema):
     id = fields.Integer(dump_only=True)
-    username = fields.String(required=True)
+    username = fields.String(
+        required=True, metadata={"description": f"{admin.USERNAME_RULE} Tên có ký tự khác bị từ chối (422)."}
+    )
     full_name = fields.String(load_default="")
     password = fields.String(required=True, load_only=True)
     active = fields.Boolean(dump_only=True)
+    locked_until = UtcDateTime(
+        dump_only=True,
+        allow_none=True,
+        attribute="lock_ends",
+        metadata={"description": "Tạm khóa đăng nhập đến lúc này vì nhập sai mật khẩu nhiều lần; null nếu không."},
+    )
     roles = fields.List(fields.Nested(RoleAssignment), load_default=list)
+
+
+class UserPatch(Schema):
+    """Only the fields sent change."""
+
+    full_name = fields.String()
+    active = fields.Boolean(metadata={"description": "false: khóa tài khoản; true: mở lại."})
+    password = fields.String(load_only=True, metadata={"description": "Mật khẩu mới."})
+    roles = fields.List(
+        fields.Nested(RoleAssignment),
+        metadata={
+            "description": "Toàn bộ vai trò tại các đơn vị người gọi quản trị (vai trò ngoài phạm vi được giữ "
+            "nguyên). Không ai tự đổi vai trò của chính mình (422)."
+        },
+    )
 
 
 # Units, award forms, campaigns ----------------------------------------------------------------------------

@@ -1,12 +1,15 @@
-"""What cannot be undone asks first: deleting an attached file and withdrawing a nomination each open the browser's
-confirmation; cancelling changes nothing, confirming does it."""
+"""What cannot be undone asks first: deleting an attached file, withdrawing a nomination and unlocking an account each
+open the browser's confirmation; cancelling changes nothing, confirming does it."""
 
 from datetime import date
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import badge, draft, login
+from tests.browser.steps import badge, draft, login, logout
+from workflow.errors import AuthenticationError
+from workflow.services import auth
 
 CAMPAIGN = f"Phong trào Toàn dân bảo vệ ANTQ năm {date.today().year}"
 AWARD_FORM = "Giấy khen của Chủ tịch UBND huyện Lạc Dương"
@@ -62,3 +65,27 @@ def test_a_bulk_action_asks_first_and_none_is_chosen_beforehand(page: Page):
     assert asked == ["Thực hiện thao tác đã chọn với tất cả các hồ sơ đã đánh dấu?"]
     expect(page.get_by_role("heading", name="Hồ sơ đề nghị khen thưởng")).to_be_visible()
     expect(page.get_by_role("heading", name="Kết quả “Duyệt” hàng loạt")).to_have_count(0)
+
+
+def test_unlocking_a_locked_out_account_asks_first_and_the_user_signs_in_again(page: Page):
+    # Locked as five wrong passwords lock it (their 401 answers would trip the console guard in the browser).
+    for _ in range(5):
+        with pytest.raises(AuthenticationError):
+            auth.authenticate("ld.canbo", "sai-mat-khau1")
+    login(page, "ld.quantri")
+    page.goto("/admin/users/?q=ld.canbo")
+    row = page.locator('tr[data-user="ld.canbo"]')
+    expect(row.get_by_text("(nhập sai mật khẩu)")).to_be_visible()
+    unlock = row.get_by_role("button", name="Mở khóa")
+    asked = answer(page, accept=False)
+    unlock.click()
+    assert asked and asked[0].startswith("Mở khóa đăng nhập cho tài khoản “ld.canbo”?")
+    expect(row.get_by_text("(nhập sai mật khẩu)")).to_be_visible()
+    answer(page, accept=True)
+    unlock.click()
+    expect(page.get_by_text("Đã mở khóa đăng nhập cho tài khoản “ld.canbo”.")).to_be_visible()
+    expect(page.get_by_text("(nhập sai mật khẩu)")).to_have_count(0)
+    expect(page.locator('tr[data-event="unlocked"]')).to_contain_text("ld.quantri")
+
+    logout(page)
+    login(page, "ld.canbo")

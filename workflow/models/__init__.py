@@ -5,9 +5,10 @@ from workflow.models.decisions import Decision, DecisionCounter, DecisionItem, D
 from workflow.models.nominations import Attachment, Nomination, NominationEvent
 from workflow.models.reports import Indicator, Report, ReportEvent, ReportValue, ReviewPeriod
 from workflow.models.units import Unit
-from workflow.models.users import ApiToken, RoleAssignment, User, UserSession
+from workflow.models.users import AccountEvent, ApiToken, RoleAssignment, User, UserSession
 
 __all__ = [
+    "AccountEvent",
     "ApiToken",
     "Attachment",
     "AwardForm",

@@ -2,20 +2,21 @@ import unicodedata
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workflow.extensions import db
-from workflow.models.base import Timestamp, utcnow
+from workflow.models.base import Timestamp, append_only, as_utc, utcnow
 from workflow.models.units import Unit
+from workflow.states import ROLE_ACTIONS, AccountAction
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)  # and whatever its case: the index below
     full_name: Mapped[str] = mapped_column(String(255), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -39,6 +40,12 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str | None:
         return self.session_key
 
+    @property
+    def lock_ends(self) -> datetime | None:
+        """When the lock-out after wrong passwords ends, while it lasts; None if the account is not locked out."""
+        until = as_utc(self.locked_until)
+        return until if until is not None and until > utcnow() else None
+
     # Passwords are hashed in NFC: "Mậtkhẩu2026" typed on a keyboard that sends NFD is the same password.
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(unicodedata.normalize("NFC", password))
@@ -48,6 +55,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+# "Admin" and "admin" are one name: signing in ignores case, so the database refuses a second spelling too.
+Index("uq_users_lower_username", func.lower(User.username), unique=True)
+
+
+def _one_of(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 class RoleAssignment(db.Model):
@@ -94,3 +109,36 @@ class UserSession(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class AccountEvent(db.Model):
+    """One change made to an account by an administrator, or by the command line (no actor): who, whom, what (the
+    role and its unit, for a role given or taken away), when. Rows are only ever added (append_only, and triggers
+    on a migrated database)."""
+
+    __tablename__ = "account_events"
+    __table_args__ = (
+        CheckConstraint(_one_of("action", AccountAction), name="action_known"),
+        CheckConstraint(f"(role IS NOT NULL) = ({_one_of('action', ROLE_ACTIONS)})", name="role_with_role_actions"),
+        CheckConstraint("unit_id IS NULL OR role IS NOT NULL", name="unit_only_with_a_role"),
+        Index("ix_account_events_user_newest", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str | None] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def action_enum(self) -> AccountAction:
+        return AccountAction(self.action)
+
+
+append_only(AccountEvent, "Nhật ký tài khoản chỉ được ghi thêm, không được sửa hoặc xóa.")
