@@ -2,7 +2,7 @@
 username whatever its case
 
 Revision ID: e6b2d8f4a1c7
-Revises: e8b4f2a6c1d9
+Revises: e6f1a8b3c5d7
 Create Date: 2026-11-26 09:00:00
 
 The record's rows are refused UPDATE and DELETE (and on PostgreSQL TRUNCATE) by triggers, as the workflows' history
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'e6b2d8f4a1c7'
-down_revision = 'e8b4f2a6c1d9'
+down_revision = 'e6f1a8b3c5d7'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ nominations' search key folded again, so that a "Nguy\u200bễn Văn Hậu" stor
 by the name search and the award history
 
 Revision ID: e8b4f2a6c1d9
-Revises: e6f1a8b3c5d7
+Revises: e6b2d8f4a1c7
 Create Date: 2026-11-27 09:00:00
 
 Data only: no schema change. Issued documents keep their bytes and the history its rows (both immutable). A
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from workflow.text import clean, fold
 
 revision = 'e8b4f2a6c1d9'
-down_revision = 'e6f1a8b3c5d7'
+down_revision = 'e6b2d8f4a1c7'
 branch_labels = None
 depends_on = None
 
