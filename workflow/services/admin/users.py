@@ -102,9 +102,8 @@ def _username(value: str | None, errors: dict[str, str]) -> str:
     """The username as stored: upper-case ASCII letters lower-cased. Anything else that USERNAME_RULE does not
     allow (a letter with a diacritic, a Cyrillic look-alike, an invisible character, a space) puts a message in
     `errors` saying which character it is: the name would look like another one in every list."""
-    typed = unicodedata.normalize(
-        "NFC", value or ""
-    ).strip()  # not clean(): an invisible character is refused, not dropped
+    # Not text.clean(), which drops invisible characters: here one is refused, so nobody gets a name unawares.
+    typed = unicodedata.normalize("NFC", value or "").strip()
     username = "".join(ch.lower() if "A" <= ch <= "Z" else ch for ch in typed)
     wrong = next((ch for ch in username if ch not in _USERNAME_CHARACTERS), None)
     if not username:
