@@ -12,6 +12,7 @@ from jinja2.sandbox import SecurityError
 from sqlalchemy import select
 
 from workflow.documents import samples
+from workflow.documents.limits import LimitExceeded, Limits, configured
 from workflow.documents.package import OLE_MAGIC, SAVE_AS_DOCX, check_docx
 from workflow.documents.render import render, undeclared_variables
 from workflow.errors import ValidationError
@@ -66,12 +67,12 @@ def template_for(kind: str, unit) -> tuple[bytes, str]:
 
 def validate_template(kind: str, data: bytes) -> None:
     """Accept an uploaded template only if it is a real .docx (not .docm, no macros), within the size limit,
-    zip-bomb safe, renders with sample data and uses no variable its context does not provide.
-    Raises workflow.errors.ValidationError with a Vietnamese message saying what is wrong."""
+    zip-bomb safe, renders with sample data within the limits of a check and uses no variable its context does not
+    provide. Raises workflow.errors.ValidationError with a Vietnamese message saying what is wrong."""
     _file(kind)
     _check_package(data)
     _check_variables(kind, data)
-    _check_rendering(kind, data)
+    _check_rendering(kind, data, configured("check"))
 
 
 def _file(kind: str) -> str:
@@ -112,26 +113,41 @@ def _check_variables(kind: str, data: bytes) -> None:
         )
 
 
-def _check_rendering(kind: str, data: bytes) -> None:
+def _check_rendering(kind: str, data: bytes, limits: Limits) -> None:
     try:
-        Document(BytesIO(render(data, samples.context_for(kind), strict=True)))
-    except UndefinedError as exc:
-        raise ValidationError(f"Mẫu dùng trường không có trong dữ liệu: {_undefined_name(exc)}.") from None
-    except SecurityError:
-        raise ValidationError("Mẫu dùng biểu thức không được phép (chỉ được in các biến đã liệt kê).") from None
-    except TemplateSyntaxError as exc:
-        raise ValidationError(_syntax_message(exc)) from None
-    except TemplateError as exc:
-        raise ValidationError(f"Mẫu có thẻ không dựng được: {exc}.") from None
+        Document(BytesIO(render(data, samples.context_for(kind), strict=True, limits=limits)))
     except Exception as exc:
-        raise ValidationError(f"Không dựng được văn bản từ mẫu với dữ liệu mẫu: {exc}.") from None
+        raise ValidationError(_problem(exc, limits, sample=True)) from None
+
+
+def _problem(exc: Exception, limits: Limits, *, sample: bool = False) -> str:
+    """What is wrong with a template that failed to render, in a sentence (`sample`: with the sample data)."""
+    if isinstance(exc, LimitExceeded):
+        return f"{exc.message.rstrip('.')}{_near(exc)}." + (
+            " Hãy sửa phần đó của mẫu rồi tải lên lại." if sample else ""
+        )
+    if isinstance(exc, RecursionError):
+        return "Mẫu lồng nhau quá sâu (một macro gọi lại chính nó quá nhiều lần)."
+    if isinstance(exc, UndefinedError):
+        return f"Mẫu dùng trường không có trong dữ liệu: {_undefined_name(exc)}."
+    if isinstance(exc, SecurityError):
+        return "Mẫu dùng biểu thức không được phép (chỉ được in các biến đã liệt kê)."
+    if isinstance(exc, TemplateSyntaxError):
+        return _syntax_message(exc)
+    if isinstance(exc, TemplateError):
+        return f"Mẫu có thẻ không dựng được: {exc}{_near(exc)}."
+    return f"Không dựng được văn bản từ mẫu{' với dữ liệu mẫu' if sample else ''}: {exc}."
+
+
+def _near(exc: Exception) -> str:
+    """Where in the template: ' (gần: “…”)', from the text of the paragraphs around the tag."""
+    near = " ".join(part.strip() for part in getattr(exc, "docx_context", []) if part.strip())[:160]
+    return f" (gần: “{near}”)" if near else ""
 
 
 def _syntax_message(exc: TemplateSyntaxError) -> str:
-    near = " ".join(part.strip() for part in getattr(exc, "docx_context", []) if part.strip())[:160]
-    where = f" (gần: “{near}”)" if near else ""
     return (
-        f"Mẫu có thẻ sai cú pháp: {exc.message}{where}. Thường do gõ thiếu dấu ngoặc, hoặc Word tách một thẻ "
+        f"Mẫu có thẻ sai cú pháp: {exc.message}{_near(exc)}. Thường do gõ thiếu dấu ngoặc, hoặc Word tách một thẻ "
         "thành nhiều đoạn: hãy xóa thẻ đó và gõ lại liền một lần (tắt kiểm tra chính tả)."
     )
 
