@@ -2,7 +2,8 @@
 Python's internals, but not from asking for a loop of 10^10 turns, a number of a million digits or a string of a
 gigabyte (its documentation says so). Every render gets a budget (time, loop turns, range() items, output) kept in
 a context variable, and the sandbox (sandbox.py) checks every operation that could make something large against it
-before doing the work."""
+before doing the work. Uploaded templates are also rendered in a process of their own, with its memory capped and
+killed past the deadline (isolation.py): what these checks miss still cannot take a web worker with it."""
 
 import time
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from workflow.text import grouped
 @dataclass(frozen=True)
 class Limits:
     seconds: float = 30.0  # one document, all its parts (wall clock)
+    memory_mb: int = 1024  # address space of the process rendering an uploaded template
     iterations: int = 250_000  # turns of all the loops of one document together (10,000 certificates: 10,000)
     range_items: int = 10_000  # items of one range()
     range_total: int = 100_000  # items of all the range() calls of one document
@@ -29,19 +31,24 @@ class Limits:
 
 # Making a document: a decision of 10,000 awardees renders 10,000 certificates in 1–2 s.
 RENDER = Limits()
-# Checking an upload with the sample data, which takes a few hundredths of a second: the whole upload request
-# stays well under 2 s.
+# Checking an upload with the sample data, which takes a few hundredths of a second: the whole upload request,
+# a render process started for it included, stays well under 2 s.
 CHECK = replace(RENDER, seconds=1.0)
 SETTINGS = {"check": ("TEMPLATE_CHECK_SECONDS", CHECK), "render": ("TEMPLATE_RENDER_SECONDS", RENDER)}
 
 
 def configured(purpose: str) -> Limits:
     """The limits of checking an upload ('check') or of making a document ('render'): the defaults above, with the
-    app's TEMPLATE_CHECK_SECONDS or TEMPLATE_RENDER_SECONDS where there is an app."""
+    app's TEMPLATE_CHECK_SECONDS or TEMPLATE_RENDER_SECONDS and TEMPLATE_MEMORY_MB where there is an app."""
     setting, limits = SETTINGS[purpose]
     if not has_app_context():
         return limits
-    return replace(limits, seconds=float(current_app.config.get(setting, limits.seconds)))
+    config = current_app.config
+    return replace(
+        limits,
+        seconds=float(config.get(setting, limits.seconds)),
+        memory_mb=int(config.get("TEMPLATE_MEMORY_MB", limits.memory_mb)),
+    )
 
 
 class LimitExceeded(TemplateRuntimeError):
@@ -51,6 +58,10 @@ class LimitExceeded(TemplateRuntimeError):
 def too_slow(limits: Limits) -> LimitExceeded:
     seconds = f"{limits.seconds:g}".replace(".", ",")
     return LimitExceeded(f"Mẫu chạy quá lâu (quá {seconds} giây).")
+
+
+def too_much_memory(limits: Limits) -> LimitExceeded:
+    return LimitExceeded(f"Mẫu cần quá nhiều bộ nhớ để dựng văn bản (quá {grouped(limits.memory_mb)} MB).")
 
 
 def too_long(limits: Limits) -> LimitExceeded:
