@@ -174,11 +174,12 @@ def _joined(pieces: Iterator[str], *, encode: bool = False) -> str | bytes:
     Counted against the document's output limit as it grows."""
     joined, budget = bytearray() if encode else [], _limits.current()
     while batch := list(islice(pieces, 256)):
-        budget.wrote(sum(map(len, batch)))
+        text = "".join(batch)
+        budget.wrote(len(text))
         if encode:
-            joined += "".join(batch).encode("utf-8", _SURROGATES)
+            joined += text.encode("utf-8", _SURROGATES)
         else:
-            joined.append("".join(batch))
+            joined.append(text)
     return bytes(joined) if encode else "".join(joined)
 
 

@@ -15,13 +15,11 @@ from jinja2 import filters, nodes, pass_context, pass_environment, pass_eval_con
 from jinja2.runtime import LoopContext, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
-from markupsafe import Markup
 
 from workflow.documents.limits import at_most_text, current, printed_size, too_large_a_number
 
 # Names no template can type (they hold spaces), for the filters the rewrites insert.
 LOOP_GUARD, CONCAT_GUARD = "loop guard", "concat guard"
-_FLAT = frozenset((str, Markup, int, float, bool, type(None)))
 _SEQUENCES = (str, bytes, list, tuple)
 
 
@@ -31,7 +29,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset(("**", "*", "%", "+"))
 
     def __init__(self, **options):
-        super().__init__(finalize=_printable, **options)
+        super().__init__(**options)
         self.globals["range"] = _range
         del self.globals["lipsum"]  # lipsum(10**7) writes ten million paragraphs; no document needs it
         self.filters.update(_BOUNDED_FILTERS)
@@ -97,14 +95,6 @@ def _concatenated(eval_ctx, values: tuple):
     return markup_join(values) if eval_ctx.autoescape else str_join(values)
 
 
-def _printable(value):
-    """What `{{ value }}` prints: a list is written out whole, and one that holds the same list many times over
-    would be written as many times."""
-    if type(value) not in _FLAT:
-        at_most_text(printed_size(value, current().limits.text))
-    return value
-
-
 def _range(*args):
     numbers = range(*args)
     current().take_range(len(numbers))
@@ -125,9 +115,15 @@ def _product(left, right) -> None:
         if left.bit_length() + right.bit_length() > current().limits.number_bits:
             raise too_large_a_number(power=False)
     elif isinstance(left, _SEQUENCES) and isinstance(right, int):
-        at_most_text(len(left) * right)
+        at_most_text(_repeated(left, right))
     elif isinstance(left, int) and isinstance(right, _SEQUENCES):
-        at_most_text(left * len(right))
+        at_most_text(_repeated(right, left))
+
+
+def _repeated(sequence, times: int) -> int:
+    """What `sequence * times` takes once printed: a list of a list repeated a thousand times, repeated a thousand
+    times, is a million of it (printing a value is not checked: it costs every value printed a call)."""
+    return printed_size(sequence, current().limits.text) * times
 
 
 def _sum(left, right) -> None:
