@@ -82,12 +82,6 @@ class Budget:
         self.deadline = time.monotonic() + limits.seconds
         self.turns = self.ranged = self.written = 0
 
-    def turned(self) -> None:
-        """One more turn of a loop: loops are where the time goes."""
-        self.turns += 1
-        if self.turns > self.limits.iterations or time.monotonic() > self.deadline:
-            self._overrun()
-
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise too_slow(self.limits)
@@ -107,7 +101,8 @@ class Budget:
         if self.written > self.limits.output_mb * 1024 * 1024:
             raise LimitExceeded(f"Mẫu tạo ra văn bản quá lớn (tối đa {grouped(self.limits.output_mb)} MB).")
 
-    def _overrun(self) -> None:
+    def overrun(self) -> None:
+        """Raise what a loop that went past the turns or the time of the document is told (sandbox.py counts)."""
         if self.turns > self.limits.iterations:
             raise LimitExceeded(
                 f"Mẫu có vòng lặp chạy quá nhiều lần (tối đa {grouped(self.limits.iterations)} lượt cho cả văn "

@@ -97,7 +97,9 @@ class LeanTemplate(DocxTemplate):
             dst_xml = _joined(template.generate(context), encode=encode)
         except TemplateError as exc:
             if (line := _template_line(exc)) is not None:  # the text around the error, for the message
-                around = 3 if getattr(exc, "lineno", None) is not None else 0  # a tag left open: where it ends
+                # A syntax error may be found paragraphs after the tag that caused it (one left open): the text
+                # around it; an error while rendering is in its own paragraph.
+                around = 3 if getattr(exc, "lineno", None) is not None else 0
                 lines = src_xml.splitlines()[max(line - 1 - around, 0) : line + around]
                 exc.docx_context = [re.sub(r"<[^>]+>", "", text) for text in lines]
             raise

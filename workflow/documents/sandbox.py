@@ -81,9 +81,9 @@ def _counted(context, iterable):
 def _turns(iterable):
     budget = current()
     for item in iterable:
-        budget.turns += 1  # Budget.turned(), written out: this runs at every turn of every loop
+        budget.turns += 1  # written out here rather than a method of Budget: this runs at every turn of every loop
         if budget.turns > budget.limits.iterations or monotonic() > budget.deadline:
-            budget.turned()
+            budget.overrun()
         yield item
 
 
