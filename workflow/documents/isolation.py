@@ -7,8 +7,8 @@ The processes are forked by multiprocessing's fork server, a clean interpreter t
 and nothing else, started on first use: never forked from a web worker, whose threads may hold locks and whose
 database connections a child must not share. pebble runs each call in a new process, with its timeout, and brings
 back its result or its exception. Starting the server costs 0.65 s, once per worker; each render then costs a
-fork, a compile and the copying of its context and result (0.02 s for a small document, 0.06 s for 10,000
-certificates)."""
+fork, a compile and the copying of its context and result (0.02–0.04 s for a small document or 1,000
+certificates, 0.06–0.08 s for 10,000)."""
 
 import math
 import multiprocessing
