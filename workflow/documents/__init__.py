@@ -1,10 +1,11 @@
 """Word documents from editable templates (docxtpl): the award decision with its annex, the certificates, the
 commune's Tờ trình. Contexts are plain values built from the domain, rendered with autoescape, text in NFC.
 
-The pieces: context.py (what templates may print), render.py (docxtpl in a sandbox), templates.py (which template
-a unit uses, and the checks an upload passes), package.py (whether an uploaded .docx is safe to open: templates and
-attachments), pdf.py (LibreOffice). The templates and the list of their context
-keys are in docs_templates/.
+The pieces: context.py (what templates may print), render.py (docxtpl in a sandbox), sandbox.py and limits.py
+(what a render may cost), isolation.py (uploaded templates render in a process of their own), templates.py (which
+template a unit uses, the checks an upload passes), package.py (whether an uploaded .docx is safe to open:
+templates and attachments), pdf.py (LibreOffice). The templates and the list of their context keys are in
+docs_templates/.
 """
 
 from workflow.documents import context as _context
@@ -15,7 +16,7 @@ from workflow.documents.pdf import PdfUnavailable, issued_pdf, pdf_available, to
 from workflow.documents.render import DOCX_CONTENT_TYPE, render, stored
 from workflow.documents.report import filename as report_filename
 from workflow.documents.report import report_document
-from workflow.documents.templates import KINDS, default_template, template_for, validate_template
+from workflow.documents.templates import KINDS, default_template, render_for, template_for, validate_template
 from workflow.documents.vietnamese import ascii_slug
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "pdf_available",
     "preview_decision",
     "proposal_document",
+    "render_for",
     "report_document",
     "report_filename",
     "template_for",
@@ -43,7 +45,8 @@ def issue_documents(decision, awardees=None, *, number: int | None = None) -> li
     """Render the documents of a decision being issued, as dicts with the IssuedDocument columns:
     kind ('decision', 'certificates'), filename, content_type, template_label, sha256, size, data.
     `awardees` are the decision's (context.Awardee rows) in the order of its annex, if the caller has them already;
-    `number` is the one it is being issued with, if it does not carry it yet."""
+    `number` is the one it is being issued with, if it does not carry it yet. Raises ValidationError when a template
+    of the issuing unit cannot be rendered (see templates.render_for)."""
     decision_context = _context.decision_context(decision, awardees, number=number)
     # "15-QD-UBND-2023": ASCII only, safe in any file system and Content-Disposition header.
     reference = "-".join(str(part) for part in (ascii_slug(decision_context["reference"]), decision.year) if part)
@@ -53,22 +56,20 @@ def issue_documents(decision, awardees=None, *, number: int | None = None) -> li
         ("decision", "decision", f"Quyet-dinh-{reference}.docx"),
         ("certificates", "certificate", f"{title}-{reference}.docx"),
     ):
-        template, label = template_for(template_kind, decision.issuing_unit)
         context = decision_context if kind == "decision" else _context.with_certificates(decision_context)
-        documents.append(stored(kind, filename, label, render(template, context)))
+        data, label = render_for(template_kind, decision.issuing_unit, context)
+        documents.append(stored(kind, filename, label, data))
     return documents
 
 
 def preview_decision(decision) -> bytes:
     """The draft decision as .docx (not stored), for the secretariat to check before issuing."""
-    template, _label = template_for("decision", decision.issuing_unit)
-    return render(template, _context.decision_context(decision))
+    return render_for("decision", decision.issuing_unit, _context.decision_context(decision))[0]
 
 
 def proposal_document(unit, campaign, nominations) -> bytes:
     """The commune's Tờ trình for the nominations it approved in a campaign, generated on demand."""
-    template, _label = template_for("proposal", unit)
-    return render(template, _context.proposal_context(unit, campaign, list(nominations)))
+    return render_for("proposal", unit, _context.proposal_context(unit, campaign, list(nominations)))[0]
 
 
 def warm_up() -> None:

@@ -1,7 +1,7 @@
 """Rendering a .docx template with docxtpl: a fresh DocxTemplate per render from the template's bytes (nothing
 shared between threads but each part's patched source and compiled Jinja, which rendering only reads), in Jinja's
-sandbox (templates are uploaded by users), with autoescape (a value such as "Công ty A & B <Ltd>" would otherwise
-corrupt the document without any error)."""
+sandbox bounded by the document's limits (templates are uploaded by users: sandbox.py, limits.py), with autoescape
+(a value such as "Công ty A & B <Ltd>" would otherwise corrupt the document without any error)."""
 
 import hashlib
 import re
@@ -13,15 +13,17 @@ from itertools import islice
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, TemplateError, Undefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
+
+from workflow.documents import limits as _limits
+from workflow.documents.sandbox import BoundedEnvironment
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def environment(*, strict: bool = False, kind=ImmutableSandboxedEnvironment) -> ImmutableSandboxedEnvironment:
-    """A new sandboxed, autoescaping Jinja environment (of the class `kind`). `strict` makes an unknown name or field
-    an error (used when validating an upload); rendering for real prints it as nothing."""
+def environment(*, strict: bool = False, kind=BoundedEnvironment) -> BoundedEnvironment:
+    """A new bounded, sandboxed, autoescaping Jinja environment (of the class `kind`). `strict` makes an unknown name
+    or field an error (used when validating an upload); rendering for real prints it as nothing."""
     return kind(autoescape=True, undefined=StrictUndefined if strict else Undefined)
 
 
@@ -94,10 +96,12 @@ class LeanTemplate(DocxTemplate):
             template = jinja_env.from_string(src_xml) if jinja_env else Template(src_xml)
             dst_xml = _joined(template.generate(context), encode=encode)
         except TemplateError as exc:
-            if getattr(exc, "lineno", None) is not None:  # the text around the error, for the upload's message
-                line_number = max(exc.lineno - 4, 0)
-                lines = src_xml.splitlines()[line_number : line_number + 7]
-                exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in lines]
+            if (line := _template_line(exc)) is not None:  # the text around the error, for the message
+                # A syntax error may be found paragraphs after the tag that caused it (one left open): the text
+                # around it; an error while rendering is in its own paragraph.
+                around = 3 if getattr(exc, "lineno", None) is not None else 0
+                lines = src_xml.splitlines()[max(line - 1 - around, 0) : line + around]
+                exc.docx_context = [re.sub(r"<[^>]+>", "", text) for text in lines]
             raise
         for needed, pairs in _AFTER_RENDERING_BYTES if encode else _AFTER_RENDERING:
             for old, new in pairs:
@@ -154,16 +158,30 @@ def _patched(src_xml: str) -> str:
     return DocxTemplate.patch_xml(None, src_xml)
 
 
+def _template_line(exc: TemplateError) -> int | None:
+    """The template's line an error is about: a syntax error says it, an error while rendering is in the
+    traceback, whose template frames Jinja numbers with the template's own lines."""
+    line, frame = getattr(exc, "lineno", None), exc.__traceback__
+    while line is None and frame is not None:
+        if frame.tb_frame.f_code.co_filename == "<template>":
+            line = frame.tb_lineno
+        frame = frame.tb_next
+    return line
+
+
 def _joined(pieces: Iterator[str], *, encode: bool = False) -> str | bytes:
     """What Template.render() gives (UTF-8 encoded if `encode`, never held as text), joined a few hundred pieces at
     a time rather than all at once: each value Jinja escapes is an object of its own, and the 110,000 of 10,000
-    certificates, all held until one join, took 10 MB of the small blocks Python keeps for itself once freed."""
-    joined = bytearray() if encode else []
+    certificates, all held until one join, took 10 MB of the small blocks Python keeps for itself once freed.
+    Counted against the document's output limit as it grows."""
+    joined, budget = bytearray() if encode else [], _limits.current()
     while batch := list(islice(pieces, 256)):
+        text = "".join(batch)
+        budget.wrote(len(text))
         if encode:
-            joined += "".join(batch).encode("utf-8", _SURROGATES)
+            joined += text.encode("utf-8", _SURROGATES)
         else:
-            joined.append("".join(batch))
+            joined.append(text)
     return bytes(joined) if encode else "".join(joined)
 
 
@@ -205,7 +223,7 @@ def _replace_part(package: bytes, name: str, placeholder: bytes, content: bytes)
     return out.getvalue()
 
 
-class _CompilingOnce(ImmutableSandboxedEnvironment):
+class _CompilingOnce(BoundedEnvironment):
     """The environment every render shares, keeping what it compiles: the same few parts (a template's body, its
     headers, its document properties) are rendered again and again, and compiling them took as long as rendering
     the annex of 1,000 awardees. A compiled template is only read while rendering, so threads share it."""
@@ -223,10 +241,12 @@ class _CompilingOnce(ImmutableSandboxedEnvironment):
 _ENVIRONMENTS = {strict: environment(strict=strict, kind=_CompilingOnce) for strict in (False, True)}
 
 
-def render(template: bytes, context: dict, *, strict: bool = False) -> bytes:
-    """The template rendered with `context`, as the bytes of a .docx."""
+def render(template: bytes, context: dict, *, strict: bool = False, limits: _limits.Limits | None = None) -> bytes:
+    """The template rendered with `context`, as the bytes of a .docx, within `limits` (by default the configured
+    ones of making a document). Raises limits.LimitExceeded past them, Jinja's TemplateError for a broken tag."""
     document = LeanTemplate(template)
-    document.render(context, jinja_env=_ENVIRONMENTS[strict], autoescape=True)
+    with _limits.budget(limits or _limits.configured("render")):
+        document.render(context, jinja_env=_ENVIRONMENTS[strict], autoescape=True)
     return document.package()
 
 

@@ -8,7 +8,6 @@ from workflow import clock
 from workflow.documents import templates as _templates  # the module, not its names: templates → samples → here
 from workflow.documents import vietnamese as vn
 from workflow.documents.context import unsigned_header
-from workflow.documents.render import render
 from workflow.states import IndicatorKind, Level, PeriodKind
 from workflow.text import grouped
 
@@ -18,8 +17,7 @@ NARRATIVE = ("results", "shortcomings", "lessons", "proposals")
 
 def report_document(report) -> bytes:
     """The report as .docx, from the template its unit uses (its own, an ancestor's, or the default)."""
-    template, _label = _templates.template_for("report", report.unit)
-    return render(template, report_context(report))
+    return _templates.render_for("report", report.unit, report_context(report))[0]
 
 
 def filename(report) -> str:
